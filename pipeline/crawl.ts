@@ -1,0 +1,228 @@
+import { ProxyAgent } from 'undici';
+import { backoffMs } from '../crawlers/backoff.js';
+import { Fetcher } from '../crawlers/fetcher.js';
+import { RobotsCache } from '../crawlers/robots.js';
+import { hostOf, urlKey } from '../crawlers/url.js';
+import { extract } from '../extractors/index.js';
+import type { Stage } from '../schemas/crawl-job.js';
+import type { SourceDefinition } from '../schemas/source.js';
+import { jobCounts, requeueRunning } from '../storage/jobs.js';
+import type { App } from './app.js';
+import { EmbeddedQueue } from './queue/embedded.js';
+import type { QueueBackend, RunSummary, StageHandlers } from './queue/types.js';
+import { saveSources } from './sources.js';
+import { type SourceRegistry, SourceRegistry as Registry, type StageDeps } from './stages/deps.js';
+import { dedupStage } from './stages/dedup.js';
+import { extractStage } from './stages/extract.js';
+import { fetchStage } from './stages/fetch.js';
+import { parseStage } from './stages/parse.js';
+
+export interface CrawlOptions {
+  readonly sources: readonly SourceDefinition[];
+  /** Overrides every source's max pages. */
+  readonly maxPages?: number;
+  /** Skip articles published before this date. */
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+  /** Called with the queue before the run starts, so a progress bar can listen. */
+  readonly onQueue?: (queue: QueueBackend, crawlId: number) => void;
+  /** Request timeout. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Attempts per job before its failure is recorded. @default 4 */
+  readonly maxAttempts?: number;
+  /** First retry's delay bound (doubles per attempt). @default 1000 */
+  readonly retryBaseMs?: number;
+}
+
+export interface SourceReport {
+  readonly sourceId: string;
+  readonly pagesFetched: number;
+  readonly pagesFailed: number;
+  readonly candidates: number;
+  /** The most common failure reasons, most frequent first. */
+  readonly failures: readonly { reason: string; count: number }[];
+}
+
+export interface CrawlReport {
+  readonly crawlId: number;
+  readonly resumed: boolean;
+  readonly summary: RunSummary;
+  readonly sources: readonly SourceReport[];
+  readonly agreementsCreated: number;
+}
+
+function handlers(deps: StageDeps, registry: SourceRegistry): StageHandlers {
+  return {
+    fetch: fetchStage(deps, registry),
+    parse: parseStage(deps, registry),
+    extract: extractStage(deps, registry),
+    dedup: dedupStage(deps),
+  } satisfies Record<Stage, unknown>;
+}
+
+function withMaxPages(sources: readonly SourceDefinition[], maxPages: number | undefined): SourceDefinition[] {
+  if (maxPages === undefined) return [...sources];
+  return sources.map((s) => ({ ...s, limits: { ...s.limits, max_pages: maxPages } }));
+}
+
+/**
+ * Finds the crawl to resume (the newest unfinished one over the same sources) or starts one.
+ * A killed run left its jobs in the database; those that were running go back to the queue.
+ */
+async function openCrawl(app: App, sources: readonly SourceDefinition[], options: CrawlOptions) {
+  const ids = sources.map((s) => s.id).sort();
+  const key = JSON.stringify(ids);
+  const unfinished = await app.db
+    .selectFrom('crawls')
+    .select(['id', 'source_ids'])
+    .where('status', '=', 'running')
+    .orderBy('id', 'desc')
+    .execute();
+  const previous = unfinished.find((c) => c.source_ids === key);
+  if (previous !== undefined) {
+    const requeued = await requeueRunning(app.db, previous.id);
+    app.logger.info({ crawlId: previous.id, requeued }, 'resuming crawl');
+    return { crawlId: previous.id, resumed: true };
+  }
+  const inserted = await app.db
+    .insertInto('crawls')
+    .values({
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      status: 'running',
+      source_ids: key,
+      options: JSON.stringify({ maxPages: options.maxPages ?? null, since: options.since ?? null }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { crawlId: inserted.id, resumed: false };
+}
+
+export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlReport> {
+  const sources = withMaxPages(options.sources, options.maxPages);
+  await saveSources(app.db, sources);
+  const registry = new Registry(sources);
+  const logger = app.logger.child({ component: 'crawl' });
+  const proxy = app.config.httpsProxy ?? app.config.httpProxy;
+  const fetcher = new Fetcher({
+    userAgent: app.config.userAgent,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(proxy === undefined ? {} : { dispatcher: new ProxyAgent(proxy) }),
+  });
+  const robots = new RobotsCache({ fetcher });
+  const queue = new EmbeddedQueue({ db: app.db, logger });
+  const deps: StageDeps = {
+    db: app.db,
+    store: app.store,
+    fetcher,
+    robots,
+    queue,
+    logger,
+    userAgent: app.config.userAgent,
+    extract,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    viaProxy: proxy !== undefined,
+  };
+
+  const { crawlId, resumed } = await openCrawl(app, sources, options);
+  if (!resumed) {
+    await queue.enqueue(
+      crawlId,
+      sources.flatMap((s) =>
+        s.start_urls.map((url) => ({
+          stage: 'fetch' as const,
+          key: urlKey(url),
+          sourceId: s.id,
+          url: urlKey(url),
+          host: hostOf(url),
+          depth: 0,
+          pageType: 'start' as const,
+        })),
+      ),
+    );
+  }
+  options.onQueue?.(queue, crawlId);
+  const agreementsBefore = await countAgreements(app);
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const summary = await queue.run({
+    crawlId,
+    handlers: handlers(deps, registry),
+    hostPolicy: (job) => {
+      const p = registry.get(job.sourceId).source.politeness;
+      return { concurrency: p.concurrency, delayMs: p.delay_ms };
+    },
+    retryDelayMs: (attempt, retryAfterMs) => backoffMs(attempt, retryAfterMs, { baseMs: retryBaseMs }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  await fetcher.close?.();
+  const finished = !summary.aborted;
+  if (finished) {
+    await app.db
+      .updateTable('crawls')
+      .set({ status: 'done', finished_at: new Date().toISOString() })
+      .where('id', '=', crawlId)
+      .execute();
+  }
+  return {
+    crawlId,
+    resumed,
+    summary,
+    sources: await sourceReports(app, crawlId, sources),
+    agreementsCreated: (await countAgreements(app)) - agreementsBefore,
+  };
+}
+
+async function countAgreements(app: App): Promise<number> {
+  const row = await app.db
+    .selectFrom('agreements')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function sourceReports(
+  app: App,
+  crawlId: number,
+  sources: readonly SourceDefinition[],
+): Promise<SourceReport[]> {
+  const out: SourceReport[] = [];
+  for (const s of sources) {
+    const fetches = await app.db
+      .selectFrom('jobs')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('crawl_id', '=', crawlId)
+      .where('source_id', '=', s.id)
+      .where('stage', '=', 'fetch')
+      .groupBy('state')
+      .execute();
+    const failures = await app.db
+      .selectFrom('jobs')
+      .select(['last_error', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('crawl_id', '=', crawlId)
+      .where('source_id', '=', s.id)
+      .where('state', '=', 'failed')
+      .groupBy('last_error')
+      .orderBy('n', 'desc')
+      .limit(5)
+      .execute();
+    const candidates = await app.db
+      .selectFrom('candidates')
+      .innerJoin('snapshots', 'snapshots.id', 'candidates.snapshot_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('snapshots.crawl_id', '=', crawlId)
+      .where('candidates.source_id', '=', s.id)
+      .executeTakeFirstOrThrow();
+    const n = (state: string) => Number(fetches.find((f) => f.state === state)?.n ?? 0);
+    out.push({
+      sourceId: s.id,
+      pagesFetched: n('done'),
+      pagesFailed: n('failed'),
+      candidates: Number(candidates.n),
+      failures: failures.map((f) => ({ reason: f.last_error ?? 'unknown', count: Number(f.n) })),
+    });
+  }
+  return out;
+}
+
+export { jobCounts };
