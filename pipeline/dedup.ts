@@ -50,8 +50,12 @@ export function docTypesCompatible(a: DocType, b: DocType): boolean {
   return a === b || VAGUE_DOC_TYPES.has(a) || VAGUE_DOC_TYPES.has(b);
 }
 
-/** Words that every title shares and that therefore say nothing about which document it is. */
-const TITLE_NOISE = /中华人民共和国|中国|公安部|政府|关于|之间|合作|的|和|与|[\s《》"“”'‘’（）()、，,.:：;；\-—]/g;
+/**
+ * Words that every title shares and that therefore say nothing about which document it is,
+ * including the document-type terms (compared separately through `doc_type`).
+ */
+const TITLE_NOISE =
+  /中华人民共和国|中国|公安部|政府|关于|之间|合作|谅解备忘录|备忘录|协定书|协定|协议书|协议|会议纪要|会谈纪要|纪要|联合声明|意向书|换文|安排|计划|行动方案|成果清单|交接书|memorandum of understanding|memorandum|agreement|protocol|minutes|joint statement|letter of intent|\b(?:cooperation|between|the|of|on|and|in)\b|的|和|与|[\s《》"“”'‘’（）()、，,.:：;；\-—]/gi;
 
 function bigrams(s: string): Set<string> {
   const out = new Set<string>();
