@@ -5,14 +5,14 @@ import { loadConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { parseHtml } from '../crawlers/html.js';
 import { extract } from '../extractors/index.js';
-import { Agreement, ExtractionResult } from '../schemas/agreement.js';
-import { PartialDate } from '../schemas/codes.js';
 import { type App, openApp } from '../pipeline/app.js';
-import { runCrawl, type CrawlReport } from '../pipeline/crawl.js';
+import { type CrawlReport, runCrawl } from '../pipeline/crawl.js';
 import { loadExportRecords, toCsv, toJson } from '../pipeline/records.js';
-import { approve, reject } from '../pipeline/review.js';
 import { cutRelease, listReleases } from '../pipeline/release.js';
+import { approve, reject } from '../pipeline/review.js';
 import { loadBundledSources, loadSourcesFile, selectSources } from '../pipeline/sources.js';
+import { Agreement, type ExtractionResult } from '../schemas/agreement.js';
+import { PartialDate } from '../schemas/codes.js';
 import { getAgreement, listAgreements, reviewLog, sourcesOf } from '../storage/agreements.js';
 import { jobCounts } from '../storage/jobs.js';
 import { err, out, table } from './output.js';
@@ -36,14 +36,18 @@ export function parseDate(value: string, flag: string): string {
 
 export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UserError(`${flag} expects a positive integer, got \`${value}\``);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UserError(`${flag} expects a positive integer, got \`${value}\``);
   return n;
 }
 
 export function printCrawlReport(report: CrawlReport): void {
-  out(`crawl #${report.crawlId}${report.resumed ? ' (resumed)' : ''}: ${report.summary.done} jobs done, ${report.summary.failed} failed, ${report.agreementsCreated} new agreements`);
+  out(
+    `crawl #${report.crawlId}${report.resumed ? ' (resumed)' : ''}: ${report.summary.done} jobs done, ${report.summary.failed} failed, ${report.agreementsCreated} new agreements`,
+  );
   for (const s of report.sources) {
-    const line = `  ${s.sourceId}: ${s.pagesFetched} pages fetched, ${s.pagesFailed} failed, ${s.candidates} candidates`;
+    const skipped = s.pagesSkipped > 0 ? `, ${s.pagesSkipped} skipped (robots.txt)` : '';
+    const line = `  ${s.sourceId}: ${s.pagesFetched} pages fetched, ${s.pagesFailed} failed${skipped}, ${s.candidates} candidates`;
     out(line);
     if (s.pagesFetched === 0 && s.failures.length > 0) {
       out(`    failed: ${s.failures[0]?.reason}`);
@@ -63,7 +67,8 @@ export interface CrawlFlags {
 export async function crawlCommand(flags: CrawlFlags): Promise<number> {
   const all = flags.sources === undefined ? loadBundledSources() : loadSourcesFile(flags.sources);
   const sources = selectSources(all, flags.source);
-  const maxPages = flags.maxPages === undefined ? undefined : parsePositiveInt(flags.maxPages, '--max-pages');
+  const maxPages =
+    flags.maxPages === undefined ? undefined : parsePositiveInt(flags.maxPages, '--max-pages');
   const since = flags.since === undefined ? undefined : parseDate(flags.since, '--since');
   return withApp(async (app) => {
     const controller = new AbortController();
@@ -87,7 +92,9 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
     printCrawlReport(report);
     const nothing = report.sources.every((s) => s.pagesFetched === 0);
     if (nothing) {
-      err('no source could be fetched (offline?). Try `npx pactwatch demo` for the bundled sample sites.');
+      err(
+        'no source could be fetched (offline?). Try `npx pactwatch demo` for the bundled sample sites.',
+      );
       return 1;
     }
     return 0;
@@ -107,10 +114,15 @@ async function readInput(file: string | undefined): Promise<string> {
   }
 }
 
-const looksLikeHtml = (s: string) => /^\s*(<!doctype|<html|<head|<body|<meta|<div|<p[\s>])/i.test(s);
+const looksLikeHtml = (s: string) =>
+  /^\s*(<!doctype|<html|<head|<body|<meta|<div|<p[\s>])/i.test(s);
 
 /** Codes one document; HTML is reduced to its main text first, as the crawler does. */
-export function extractOne(content: string, url: string | null, published: string | null): ExtractionResult {
+export function extractOne(
+  content: string,
+  url: string | null,
+  published: string | null,
+): ExtractionResult {
   if (looksLikeHtml(content)) {
     const doc = parseHtml(content, url);
     return extract({ text: doc.text, url, published: published ?? doc.published });
@@ -132,7 +144,8 @@ export async function extractCommand(
   file: string | undefined,
   flags: { url?: string; published?: string; jsonl?: boolean },
 ): Promise<number> {
-  const published = flags.published === undefined ? null : parseDate(flags.published, '--published');
+  const published =
+    flags.published === undefined ? null : parseDate(flags.published, '--published');
   if (flags.jsonl !== true) {
     const content = await readInput(file);
     out(JSON.stringify(extractOne(content, flags.url ?? null, published)));
@@ -156,11 +169,22 @@ export async function extractCommand(
       const result =
         parsed.data.html !== undefined
           ? extractOne(parsed.data.html, parsed.data.url ?? flags.url ?? null, linePublished)
-          : extract({ text: parsed.data.text ?? '', url: parsed.data.url ?? flags.url ?? null, published: linePublished });
+          : extract({
+              text: parsed.data.text ?? '',
+              url: parsed.data.url ?? flags.url ?? null,
+              published: linePublished,
+            });
       buffer.push(JSON.stringify({ id, ...result }));
     } catch (e) {
       failed++;
-      buffer.push(JSON.stringify({ id, is_signing: false, agreements: [], error: `line ${n}: ${e instanceof Error ? e.message : String(e)}` }));
+      buffer.push(
+        JSON.stringify({
+          id,
+          is_signing: false,
+          agreements: [],
+          error: `line ${n}: ${e instanceof Error ? e.message : String(e)}`,
+        }),
+      );
     }
     if (buffer.length >= 256) out(buffer.splice(0).join('\n'));
   }
@@ -176,14 +200,20 @@ const STATUS = z.enum(['approved', 'pending', 'rejected', 'any']);
 
 function parseStatus(value: string | undefined, fallback: z.infer<typeof STATUS>) {
   const parsed = STATUS.safeParse(value ?? fallback);
-  if (!parsed.success) throw new UserError(`--status expects approved, pending, rejected or any, got \`${value}\``);
+  if (!parsed.success)
+    throw new UserError(`--status expects approved, pending, rejected or any, got \`${value}\``);
   return parsed.data;
 }
 
-export async function exportCommand(flags: { status?: string; format?: string; out?: string }): Promise<number> {
+export async function exportCommand(flags: {
+  status?: string;
+  format?: string;
+  out?: string;
+}): Promise<number> {
   const status = parseStatus(flags.status, 'approved');
   const format = flags.format ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new UserError(`--format expects json or csv, got \`${format}\``);
+  if (format !== 'json' && format !== 'csv')
+    throw new UserError(`--format expects json or csv, got \`${format}\``);
   return withApp(async (app) => {
     const records = await loadExportRecords(app.db, status);
     const body = format === 'json' ? toJson(records) : toCsv(records);
@@ -200,7 +230,8 @@ export async function exportCommand(flags: { status?: string; format?: string; o
 
 function reviewerName(flag: string | undefined): string {
   const name = flag ?? process.env['PACTWATCH_REVIEWER'] ?? process.env['USER'];
-  if (name === undefined || name.trim() === '') throw new UserError('Name the reviewer with --reviewer NAME');
+  if (name === undefined || name.trim() === '')
+    throw new UserError('Name the reviewer with --reviewer NAME');
   return name;
 }
 
@@ -208,7 +239,10 @@ export async function reviewListCommand(flags: { status?: string }): Promise<num
   const status = parseStatus(flags.status, 'pending');
   return withApp(async (app) => {
     const list = await listAgreements(app.db, { status });
-    const sources = await sourcesOf(app.db, list.map((a) => a.id));
+    const sources = await sourcesOf(
+      app.db,
+      list.map((a) => a.id),
+    );
     const rows = list.map((a) => [
       a.id,
       a.status,
@@ -219,7 +253,9 @@ export async function reviewListCommand(flags: { status?: string }): Promise<num
       a.record.confidence.toFixed(2),
       (a.record.title_zh ?? a.record.title_en ?? '').slice(0, 40),
     ]);
-    out(table([['id', 'status', 'date', 'partner', 'doc_type', 'sources', 'conf', 'title'], ...rows]));
+    out(
+      table([['id', 'status', 'date', 'partner', 'doc_type', 'sources', 'conf', 'title'], ...rows]),
+    );
     err(`${list.length} ${status === 'any' ? '' : `${status} `}agreements`);
     return 0;
   });
@@ -232,11 +268,19 @@ export async function reviewShowCommand(id: string, flags: { json?: boolean }): 
     const sources = (await sourcesOf(app.db, [id])).get(id) ?? [];
     const log = await reviewLog(app.db, id);
     if (flags.json === true) {
-      out(JSON.stringify({ id, status: a.status, version: a.version, record: a.record, sources, log }, null, 2));
+      out(
+        JSON.stringify(
+          { id, status: a.status, version: a.version, record: a.record, sources, log },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const r = a.record;
-    out(`${id}  [${a.status}]  version ${a.version}${a.mergedInto === null ? '' : `  merged into ${a.mergedInto}`}`);
+    out(
+      `${id}  [${a.status}]  version ${a.version}${a.mergedInto === null ? '' : `  merged into ${a.mergedInto}`}`,
+    );
     const fields: [string, string][] = [
       ['title_zh', r.title_zh ?? ''],
       ['title_en', r.title_en ?? ''],
@@ -246,7 +290,10 @@ export async function reviewShowCommand(id: string, flags: { json?: boolean }): 
       ['partner', r.forum ?? r.counterpart_countries.join(', ')],
       ['region', r.region ?? ''],
       ['counterpart', `${r.counterpart_agency ?? '?'} [${r.counterpart_agency_type}]`],
-      ['cn_signatory', `${r.cn_signatory.name_zh ?? r.cn_signatory.name_en ?? '?'} [${r.cn_signatory.title}]`],
+      [
+        'cn_signatory',
+        `${r.cn_signatory.name_zh ?? r.cn_signatory.name_en ?? '?'} [${r.cn_signatory.title}]`,
+      ],
       ['topics', r.topics.join(', ')],
       ['confidence', r.confidence.toFixed(2)],
     ];
@@ -254,10 +301,12 @@ export async function reviewShowCommand(id: string, flags: { json?: boolean }): 
     out('  evidence:');
     for (const e of r.evidence) out(`    ${e.field}: “${e.quote}”`);
     out('  sources:');
-    for (const s of sources) out(`    [${s.source_kind}] ${s.url}${s.published === null ? '' : ` (${s.published})`}`);
+    for (const s of sources)
+      out(`    [${s.source_kind}] ${s.url}${s.published === null ? '' : ` (${s.published})`}`);
     if (log.length > 0) {
       out('  review log:');
-      for (const l of log) out(`    ${l.at} ${l.reviewer} ${l.action}${l.note === null ? '' : `: ${l.note}`}`);
+      for (const l of log)
+        out(`    ${l.at} ${l.reviewer} ${l.action}${l.note === null ? '' : `: ${l.note}`}`);
     }
     return 0;
   });
@@ -271,7 +320,8 @@ export async function reviewDecisionCommand(
   const reviewer = reviewerName(flags.reviewer);
   return withApp(async (app) => {
     const decision = { id, reviewer, note: flags.reason ?? flags.note ?? null };
-    const a = action === 'approve' ? await approve(app.db, decision) : await reject(app.db, decision);
+    const a =
+      action === 'approve' ? await approve(app.db, decision) : await reject(app.db, decision);
     out(`${a.id} ${a.status} by ${reviewer}`);
     return 0;
   });
@@ -288,16 +338,27 @@ export async function releaseCutCommand(version: string): Promise<number> {
 export async function releaseListCommand(): Promise<number> {
   return withApp(async (app) => {
     const list = await listReleases(app);
-    out(table([['version', 'created', 'records'], ...list.map((r) => [r.version, r.created_at, String(r.records)])]));
+    out(
+      table([
+        ['version', 'created', 'records'],
+        ...list.map((r) => [r.version, r.created_at, String(r.records)]),
+      ]),
+    );
     return 0;
   });
 }
 
 export async function statusCommand(): Promise<number> {
   return withApp(async (app) => {
-    const sources = await app.db.selectFrom('sources').select(['id', 'kind']).orderBy('id').execute();
+    const sources = await app.db
+      .selectFrom('sources')
+      .select(['id', 'kind'])
+      .orderBy('id')
+      .execute();
     const crawls = await app.db.selectFrom('crawls').selectAll().orderBy('id', 'desc').execute();
-    const rows: string[][] = [['source', 'kind', 'last crawl', 'status', 'fetched', 'failed', 'queued', 'candidates']];
+    const rows: string[][] = [
+      ['source', 'kind', 'last crawl', 'status', 'fetched', 'failed', 'queued', 'candidates'],
+    ];
     const failuresBySource: [string, string, number][] = [];
     for (const s of sources) {
       const crawl = crawls.find((c) => (JSON.parse(c.source_ids) as string[]).includes(s.id));
@@ -313,7 +374,9 @@ export async function statusCommand(): Promise<number> {
         .groupBy(['stage', 'state'])
         .execute();
       const count = (stage: string | null, state: string) =>
-        byState.filter((r) => (stage === null || r.stage === stage) && r.state === state).reduce((n, r) => n + Number(r.n), 0);
+        byState
+          .filter((r) => (stage === null || r.stage === stage) && r.state === state)
+          .reduce((n, r) => n + Number(r.n), 0);
       const cand = await app.db
         .selectFrom('candidates')
         .innerJoin('snapshots', 'snapshots.id', 'candidates.snapshot_id')
@@ -341,7 +404,8 @@ export async function statusCommand(): Promise<number> {
         .orderBy('n', 'desc')
         .limit(5)
         .execute();
-      for (const r of reasons) failuresBySource.push([s.id, r.last_error ?? 'unknown', Number(r.n)]);
+      for (const r of reasons)
+        failuresBySource.push([s.id, r.last_error ?? 'unknown', Number(r.n)]);
     }
     out(table(rows));
     if (failuresBySource.length > 0) {
@@ -358,7 +422,9 @@ export async function statusCommand(): Promise<number> {
     const latest = crawls[0];
     if (latest !== undefined) {
       const counts = await jobCounts(app.db, latest.id);
-      const waiting = counts.filter((c) => c.state === 'queued' || c.state === 'running').reduce((n, c) => n + c.n, 0);
+      const waiting = counts
+        .filter((c) => c.state === 'queued' || c.state === 'running')
+        .reduce((n, c) => n + c.n, 0);
       out(`queue depth (crawl #${latest.id}): ${waiting}`);
     }
     return 0;

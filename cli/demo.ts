@@ -1,13 +1,13 @@
-import path from 'node:path';
 import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { startDemoSites } from '../demo/server.js';
 import { openApp } from '../pipeline/app.js';
 import { runCrawl } from '../pipeline/crawl.js';
 import { loadExportRecords, toJson } from '../pipeline/records.js';
 import { defineSources } from '../pipeline/sources.js';
-import { out, table } from './output.js';
 import { printCrawlReport } from './commands.js';
+import { out, table } from './output.js';
 import { attachProgress } from './progress.js';
 
 /**
@@ -53,8 +53,12 @@ export async function demoCommand(): Promise<number> {
     );
     out('');
     out(`${records.length} agreements (pending review) exported to ${exportFile}`);
-    out(`look further: PACTWATCH_DATA_DIR=${path.relative(process.cwd(), dataDir) || dataDir} npx pactwatch review list`);
-    out(`              PACTWATCH_DATA_DIR=${path.relative(process.cwd(), dataDir) || dataDir} npx pactwatch review show ${records[0]?.id ?? 'PW-000001'}`);
+    out(
+      `look further: PACTWATCH_DATA_DIR=${path.relative(process.cwd(), dataDir) || dataDir} npx pactwatch review list`,
+    );
+    out(
+      `              PACTWATCH_DATA_DIR=${path.relative(process.cwd(), dataDir) || dataDir} npx pactwatch review show ${records[0]?.id ?? 'PW-000001'}`,
+    );
     return 0;
   } finally {
     await app.close();

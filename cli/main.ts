@@ -31,13 +31,18 @@ const PLANNED: Record<string, string> = {
 
 function planned(name: string): () => never {
   return () => {
-    throw Object.assign(new Error(`\`${name}\` (${PLANNED[name]}) is not available in this version yet`), {
-      planned: true,
-    });
+    throw Object.assign(
+      new Error(`\`${name}\` (${PLANNED[name]}) is not available in this version yet`),
+      {
+        planned: true,
+      },
+    );
   };
 }
 
-export function buildProgram(run: (action: () => Promise<number> | number) => Promise<void>): Command {
+export function buildProgram(
+  run: (action: () => Promise<number> | number) => Promise<void>,
+): Command {
   const program = new Command('pactwatch')
     .description('Keeps the dataset of MPS police-cooperation agreements current')
     .showHelpAfterError('(run with --help for usage)')
@@ -57,7 +62,10 @@ export function buildProgram(run: (action: () => Promise<number> | number) => Pr
     .description('code one HTML or text document (or JSON lines with --jsonl) and print JSON')
     .option('--url <url>', 'the page URL, for evidence')
     .option('--published <date>', "the page's date YYYY-MM-DD (a bare 9月24日 takes its year)")
-    .option('--jsonl', 'read {"id","text"|"html","url","published"} lines, write one result line each')
+    .option(
+      '--jsonl',
+      'read {"id","text"|"html","url","published"} lines, write one result line each',
+    )
     .action((file, flags) => run(() => extractCommand(file, flags)));
 
   const review = program.command('review').description('list, inspect and decide candidates');
@@ -79,7 +87,10 @@ export function buildProgram(run: (action: () => Promise<number> | number) => Pr
     .option('--reviewer <name>', 'who decides (default $PACTWATCH_REVIEWER or $USER)')
     .requiredOption('--reason <text>', 'why it is rejected (kept in the audit log)')
     .action((id, flags) => run(() => reviewDecisionCommand('reject', id, flags)));
-  review.command('serve').option('--port <n>').action(() => run(planned('review serve')));
+  review
+    .command('serve')
+    .option('--port <n>')
+    .action(() => run(planned('review serve')));
   review.command('merge <a> <b>').action(() => run(planned('review merge')));
   review.command('split <id>').action(() => run(planned('review split')));
 
@@ -94,9 +105,15 @@ export function buildProgram(run: (action: () => Promise<number> | number) => Pr
   const release = program.command('release').description('cut and list releases');
   release.command('cut <version>').action((version) => run(() => releaseCutCommand(version)));
   release.command('list').action(() => run(() => releaseListCommand()));
-  release.command('diff <a> <b>').option('--format <f>').action(() => run(planned('release diff')));
+  release
+    .command('diff <a> <b>')
+    .option('--format <f>')
+    .action(() => run(planned('release diff')));
 
-  program.command('status').description('per source: last crawl, pages, failures, queue').action(() => run(() => statusCommand()));
+  program
+    .command('status')
+    .description('per source: last crawl, pages, failures, queue')
+    .action(() => run(() => statusCommand()));
   program
     .command('demo')
     .description('serve the bundled sample sites on loopback and crawl them end to end')
@@ -108,10 +125,23 @@ export function buildProgram(run: (action: () => Promise<number> | number) => Pr
     .action((flags) => run(() => schemaCommand(flags)));
 
   program.command('import <file>').action(() => run(planned('import')));
-  program.command('totals').option('--release <v>').action(() => run(planned('totals')));
-  program.command('report').option('--release <v>').option('--out <dir>').action(() => run(planned('report')));
-  program.command('schedule').argument('[args...]').action(() => run(planned('schedule')));
-  program.command('worker').option('--concurrency <n>').action(() => run(planned('worker')));
+  program
+    .command('totals')
+    .option('--release <v>')
+    .action(() => run(planned('totals')));
+  program
+    .command('report')
+    .option('--release <v>')
+    .option('--out <dir>')
+    .action(() => run(planned('report')));
+  program
+    .command('schedule')
+    .argument('[args...]')
+    .action(() => run(planned('schedule')));
+  program
+    .command('worker')
+    .option('--concurrency <n>')
+    .action(() => run(planned('worker')));
   return program;
 }
 
@@ -127,7 +157,8 @@ export async function main(argv: readonly string[]): Promise<void> {
         return;
       }
       err(`pactwatch: ${describe(error)}`);
-      if (process.env['PACTWATCH_DEBUG'] !== undefined && error instanceof Error) err(error.stack ?? '');
+      if (process.env['PACTWATCH_DEBUG'] !== undefined && error instanceof Error)
+        err(error.stack ?? '');
       code = exitCodeFor(error);
     }
   };

@@ -20,7 +20,10 @@ export function exitCodeFor(error: unknown): number {
 /** One line for any error; a stack only when PACTWATCH_DEBUG is set. */
 export function describe(error: unknown): string {
   if (error instanceof PipelineError) {
-    const cause = error.cause instanceof Error && !USER_CODES.has(error.code) ? ` (${error.cause.message})` : '';
+    const cause =
+      error.cause instanceof Error && !USER_CODES.has(error.code)
+        ? ` (${error.cause.message})`
+        : '';
     return `${error.message}${cause}`;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -29,15 +32,28 @@ export function describe(error: unknown): string {
 
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
+  }
   return rows
-    .map((row) => row.map((cell, i) => cell + ' '.repeat(Math.max((widths[i] ?? 0) - displayWidth(cell), 0))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) => cell + ' '.repeat(Math.max((widths[i] ?? 0) - displayWidth(cell), 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
 /** Terminal columns of a string: CJK characters take two. */
 function displayWidth(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+        ch,
+      )
+        ? 2
+        : 1;
   return w;
 }

@@ -9,7 +9,8 @@ export function attachProgress(queue: QueueBackend): () => void {
   if (!process.stderr.isTTY) return () => {};
   const bar = new cliProgress.SingleBar(
     {
-      format: 'crawl [{bar}] {value}/{total} jobs | fetched {fetched} | failed {failed} | retrying {retry} | {rate}/s',
+      format:
+        'crawl [{bar}] {value}/{total} jobs | fetched {fetched} | failed {failed} | retrying {retry} | {rate}/s',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
@@ -23,7 +24,12 @@ export function attachProgress(queue: QueueBackend): () => void {
   const update = () => {
     const rate = (counts.fetched / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1);
     bar.setTotal(Math.max(total, counts.value, 1));
-    bar.update(counts.value, { fetched: counts.fetched, failed: counts.failed, retry: counts.retry, rate });
+    bar.update(counts.value, {
+      fetched: counts.fetched,
+      failed: counts.failed,
+      retry: counts.retry,
+      rate,
+    });
   };
   const seen = new Set<number>();
   queue.events.on('job:start', (job) => {

@@ -63,7 +63,15 @@ export class ConflictError extends PipelineError {
   }
 }
 
-export type FailureDecision = 'retry' | 'record' | 'stop';
+/**
+ * retry: reschedule with backoff; record: mark failed with the reason and go on;
+ * skip: the job must not run (robots.txt says no), recorded as skipped, not as a failure;
+ * stop: the run cannot go on.
+ */
+export type FailureDecision = 'retry' | 'record' | 'skip' | 'stop';
+
+/** Codes that mean "must not be done" rather than "went wrong". */
+const SKIP_CODES: ReadonlySet<ErrorCode> = new Set(['ROBOTS_DISALLOWED']);
 
 /** Node's system errors carry a string `code`; read it without casting to any. */
 function systemCode(err: unknown): string | undefined {
@@ -91,6 +99,7 @@ const FATAL_SYSTEM_CODES = new Set(['ENOSPC', 'EROFS', 'SQLITE_FULL', 'SQLITE_CO
  */
 export function decide(err: unknown, attempt: number, maxAttempts: number): FailureDecision {
   if (err instanceof FatalError) return 'stop';
+  if (err instanceof NonRetryableError && SKIP_CODES.has(err.code)) return 'skip';
   const sys = systemCode(err);
   if (sys !== undefined && FATAL_SYSTEM_CODES.has(sys)) return 'stop';
   const transient =

@@ -1,9 +1,9 @@
 import type { Config } from '../core/config.js';
-import { createLogger, type Logger } from '../core/logger.js';
-import { openDatabase } from '../storage/database.js';
-import type { DB } from '../storage/database.js';
-import { SnapshotStore } from '../storage/snapshot-store.js';
 import { UserError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { DB } from '../storage/database.js';
+import { openDatabase } from '../storage/database.js';
+import { SnapshotStore } from '../storage/snapshot-store.js';
 
 /** The opened stores of one process: what every command works on. */
 export interface App {

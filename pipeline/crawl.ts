@@ -1,4 +1,3 @@
-import { ProxyAgent } from 'undici';
 import { backoffMs } from '../crawlers/backoff.js';
 import { Fetcher } from '../crawlers/fetcher.js';
 import { RobotsCache } from '../crawlers/robots.js';
@@ -11,8 +10,8 @@ import type { App } from './app.js';
 import { EmbeddedQueue } from './queue/embedded.js';
 import type { QueueBackend, RunSummary, StageHandlers } from './queue/types.js';
 import { saveSources } from './sources.js';
-import { type SourceRegistry, SourceRegistry as Registry, type StageDeps } from './stages/deps.js';
 import { dedupStage } from './stages/dedup.js';
+import { SourceRegistry as Registry, type SourceRegistry, type StageDeps } from './stages/deps.js';
 import { extractStage } from './stages/extract.js';
 import { fetchStage } from './stages/fetch.js';
 import { parseStage } from './stages/parse.js';
@@ -38,6 +37,8 @@ export interface SourceReport {
   readonly sourceId: string;
   readonly pagesFetched: number;
   readonly pagesFailed: number;
+  /** Pages not fetched because robots.txt forbids them. */
+  readonly pagesSkipped: number;
   readonly candidates: number;
   /** The most common failure reasons, most frequent first. */
   readonly failures: readonly { reason: string; count: number }[];
@@ -60,7 +61,10 @@ function handlers(deps: StageDeps, registry: SourceRegistry): StageHandlers {
   } satisfies Record<Stage, unknown>;
 }
 
-function withMaxPages(sources: readonly SourceDefinition[], maxPages: number | undefined): SourceDefinition[] {
+function withMaxPages(
+  sources: readonly SourceDefinition[],
+  maxPages: number | undefined,
+): SourceDefinition[] {
   if (maxPages === undefined) return [...sources];
   return sources.map((s) => ({ ...s, limits: { ...s.limits, max_pages: maxPages } }));
 }
@@ -107,9 +111,18 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
   const fetcher = new Fetcher({
     userAgent: app.config.userAgent,
     timeoutMs: options.timeoutMs ?? 30_000,
-    ...(proxy === undefined ? {} : { dispatcher: new ProxyAgent(proxy) }),
+    logger,
+    // Per-connection address checks are all-or-nothing per Fetcher; when a source explicitly
+    // allows private hosts (fixtures, the demo), the per-source host guard in fetch decides.
+    allowPrivateAddresses: sources.some((s) => s.allow_private_hosts),
+    ...(app.config.httpProxy === undefined ? {} : { httpProxy: app.config.httpProxy }),
+    ...(app.config.httpsProxy === undefined ? {} : { httpsProxy: app.config.httpsProxy }),
   });
-  const robots = new RobotsCache({ fetcher });
+  const robots = new RobotsCache({
+    fetch: (u) => fetcher.fetch(u),
+    userAgent: app.config.userAgent,
+    logger,
+  });
   const queue = new EmbeddedQueue({ db: app.db, logger });
   const deps: StageDeps = {
     db: app.db,
@@ -151,11 +164,12 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
       const p = registry.get(job.sourceId).source.politeness;
       return { concurrency: p.concurrency, delayMs: p.delay_ms };
     },
-    retryDelayMs: (attempt, retryAfterMs) => backoffMs(attempt, retryAfterMs, { baseMs: retryBaseMs }),
+    retryDelayMs: (attempt, retryAfterMs) =>
+      backoffMs(attempt, retryAfterMs, { baseMs: retryBaseMs }),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  await fetcher.close?.();
+  await fetcher.close();
   const finished = !summary.aborted;
   if (finished) {
     await app.db
@@ -218,6 +232,7 @@ export async function sourceReports(
       sourceId: s.id,
       pagesFetched: n('done'),
       pagesFailed: n('failed'),
+      pagesSkipped: n('skipped'),
       candidates: Number(candidates.n),
       failures: failures.map((f) => ({ reason: f.last_error ?? 'unknown', count: Number(f.n) })),
     });

@@ -144,28 +144,55 @@ export function mergeRecords(reports: readonly CodedAgreement[]): CodedAgreement
       }
     }
   }
-  const signatory = informative((r) => r.cn_signatory, (s) => s.title !== 'unknown');
+  const signatory = informative(
+    (r) => r.cn_signatory,
+    (s) => s.title !== 'unknown',
+  );
   return {
     title_zh: firstNonNull(reports.map((r) => r.title_zh)),
     title_en: firstNonNull(reports.map((r) => r.title_en)),
     date_signed: date,
     year: date === null ? first.year : Number(date.slice(0, 4)),
-    doc_type: informative((r) => r.doc_type, (t) => !VAGUE_DOC_TYPES.has(t)),
-    doc_type_term: informative((r) => r.doc_type_term, (t) => t !== null),
+    doc_type: informative(
+      (r) => r.doc_type,
+      (t) => !VAGUE_DOC_TYPES.has(t),
+    ),
+    doc_type_term: informative(
+      (r) => r.doc_type_term,
+      (t) => t !== null,
+    ),
     scope: first.scope,
     counterpart_countries: first.counterpart_countries,
     forum: first.forum,
-    region: informative((r) => r.region, (v) => v !== null),
-    counterpart_agency: informative((r) => r.counterpart_agency, (v) => v !== null),
-    counterpart_agency_type: informative((r) => r.counterpart_agency_type, (v) => v !== 'unknown'),
+    region: informative(
+      (r) => r.region,
+      (v) => v !== null,
+    ),
+    counterpart_agency: informative(
+      (r) => r.counterpart_agency,
+      (v) => v !== null,
+    ),
+    counterpart_agency_type: informative(
+      (r) => r.counterpart_agency_type,
+      (v) => v !== 'unknown',
+    ),
     cn_signing_body: first.cn_signing_body,
     cn_signatory: signatory,
-    cn_signatory_ministerial: informative((r) => r.cn_signatory_ministerial, (v) => v !== null),
-    counterpart_signatory: informative((r) => r.counterpart_signatory, (s) => s.rank !== 'unknown'),
+    cn_signatory_ministerial: informative(
+      (r) => r.cn_signatory_ministerial,
+      (v) => v !== null,
+    ),
+    counterpart_signatory: informative(
+      (r) => r.counterpart_signatory,
+      (s) => s.rank !== 'unknown',
+    ),
     topics: topics.size === 0 ? ['generic'] : [...topics],
     is_renewal: false,
     evidence,
-    confidence: Math.min(1, Math.max(...reports.map((r) => r.confidence)) + 0.05 * (reports.length - 1)),
+    confidence: Math.min(
+      1,
+      Math.max(...reports.map((r) => r.confidence)) + 0.05 * (reports.length - 1),
+    ),
   };
 }
 
@@ -204,7 +231,10 @@ export async function dedupCandidate(
   if (record.date_signed !== null) {
     const [from, to] = blockRange(record.date_signed, windowDays);
     const block = await agreementsInBlock(trx, partnerKey(record), from, to);
-    const sources = await sourcesOf(trx, block.map((a) => a.id));
+    const sources = await sourcesOf(
+      trx,
+      block.map((a) => a.id),
+    );
     for (const agreement of block) {
       // Two documents of one announcement are two agreements, never one.
       const sameUrl = (sources.get(agreement.id) ?? []).some((s) => s.url === candidate.url);

@@ -44,15 +44,28 @@ export function markRenewals<T extends { record: CodedAgreement }>(items: readon
   });
 }
 
-export async function loadExportRecords(db: DB, status: ReviewStatus | 'any'): Promise<Agreement[]> {
+export async function loadExportRecords(
+  db: DB,
+  status: ReviewStatus | 'any',
+): Promise<Agreement[]> {
   const stored = markRenewals(await listAgreements(db, { status }));
-  const sources = await sourcesOf(db, stored.map((a) => a.id));
+  const sources = await sourcesOf(
+    db,
+    stored.map((a) => a.id),
+  );
   return stored.map((a) => toExportRecord(a, sources.get(a.id) ?? []));
 }
 
 export function toExportRecord(
   a: StoredAgreement,
-  sources: readonly { url: string; source_kind: string; published: string | null; fetched_at: string | null; snapshot_sha256: string | null; archive_url: string | null }[],
+  sources: readonly {
+    url: string;
+    source_kind: string;
+    published: string | null;
+    fetched_at: string | null;
+    snapshot_sha256: string | null;
+    archive_url: string | null;
+  }[],
 ): Agreement {
   return Agreement.parse({
     id: a.id,

@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { PipelineError, UserError } from '../core/errors.js';
 import { ReleaseVersion } from '../schemas/release.js';
 import { sha256Hex } from '../storage/snapshot-store.js';
@@ -21,18 +21,30 @@ export interface ReleaseInfo {
  */
 export async function cutRelease(app: App, version: string): Promise<ReleaseInfo> {
   const parsed = ReleaseVersion.safeParse(version);
-  if (!parsed.success) throw new UserError(`Invalid release version \`${version}\`: expected major.minor.patch, e.g. 1.0.0`);
+  if (!parsed.success)
+    throw new UserError(
+      `Invalid release version \`${version}\`: expected major.minor.patch, e.g. 1.0.0`,
+    );
   const dir = path.join(app.config.releasesDir, version);
-  const existing = await app.db.selectFrom('releases').select('version').where('version', '=', version).executeTakeFirst();
+  const existing = await app.db
+    .selectFrom('releases')
+    .select('version')
+    .where('version', '=', version)
+    .executeTakeFirst();
   if (existing !== undefined || (await exists(dir))) {
-    throw new PipelineError('RELEASE_EXISTS', `Release ${version} already exists; releases are immutable, cut a new version`);
+    throw new PipelineError(
+      'RELEASE_EXISTS',
+      `Release ${version} already exists; releases are immutable, cut a new version`,
+    );
   }
   const records = await loadExportRecords(app.db, 'approved');
   const files: Record<string, string> = {
     'agreements.json': toJson(records),
     'agreements.csv': toCsv(records),
   };
-  const checksums = Object.fromEntries(Object.entries(files).map(([name, body]) => [name, sha256Hex(body)]));
+  const checksums = Object.fromEntries(
+    Object.entries(files).map(([name, body]) => [name, sha256Hex(body)]),
+  );
   files['SHA256SUMS'] = `${Object.entries(checksums)
     .map(([name, sum]) => `${sum}  ${name}`)
     .join('\n')}\n`;
@@ -54,7 +66,12 @@ export async function cutRelease(app: App, version: string): Promise<ReleaseInfo
   }
   await app.db
     .insertInto('releases')
-    .values({ version, created_at: new Date().toISOString(), records: records.length, files: JSON.stringify(checksums) })
+    .values({
+      version,
+      created_at: new Date().toISOString(),
+      records: records.length,
+      files: JSON.stringify(checksums),
+    })
     .execute();
   return { version, dir, records: records.length, files: checksums };
 }

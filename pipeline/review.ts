@@ -1,5 +1,10 @@
 import { NonRetryableError, UserError } from '../core/errors.js';
-import { appendReview, getAgreement, type StoredAgreement, updateAgreement } from '../storage/agreements.js';
+import {
+  appendReview,
+  getAgreement,
+  type StoredAgreement,
+  updateAgreement,
+} from '../storage/agreements.js';
 import type { DB } from '../storage/database.js';
 
 /**
@@ -21,7 +26,11 @@ async function requireAgreement(db: DB, id: string): Promise<StoredAgreement> {
   return a;
 }
 
-async function decide(db: DB, d: Decision, status: 'approved' | 'rejected'): Promise<StoredAgreement> {
+async function decide(
+  db: DB,
+  d: Decision,
+  status: 'approved' | 'rejected',
+): Promise<StoredAgreement> {
   if (d.reviewer.trim() === '') throw new UserError('A reviewer name is required');
   await db.transaction().execute(async (trx) => {
     const a = await requireAgreement(trx, d.id);

@@ -35,7 +35,8 @@ export function parseSources(input: unknown, origin: string): SourceDefinition[]
     : typeof input === 'object' && input !== null && 'sources' in input
       ? input.sources
       : undefined;
-  if (!Array.isArray(list)) throw new UserError(`${origin}: expected {"sources": [...]} or an array of sources`);
+  if (!Array.isArray(list))
+    throw new UserError(`${origin}: expected {"sources": [...]} or an array of sources`);
   return list.map((raw: unknown, i) => {
     const parsed = SourceDefinition.safeParse(raw);
     if (!parsed.success) {
@@ -68,7 +69,10 @@ export function loadSourcesFile(file: string): SourceDefinition[] {
 export function loadBundledSources(): SourceDefinition[] {
   const dir = bundledSourcesDir();
   const out: SourceDefinition[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     out.push(...loadSourcesFile(path.join(dir, name)));
   }
   const seen = new Set<string>();
@@ -84,13 +88,18 @@ export function defineSources(inputs: readonly SourceDefinitionInput[]): SourceD
 }
 
 /** Picks sources by id; an unknown id is a user mistake, named with the known ones. */
-export function selectSources(all: readonly SourceDefinition[], ids: readonly string[]): SourceDefinition[] {
+export function selectSources(
+  all: readonly SourceDefinition[],
+  ids: readonly string[],
+): SourceDefinition[] {
   if (ids.length === 0) return [...all];
   const byId = new Map(all.map((s) => [s.id, s]));
   return ids.map((id) => {
     const s = byId.get(id);
     if (s === undefined) {
-      throw new UserError(`Unknown source \`${id}\`; known sources: ${[...byId.keys()].join(', ')}`);
+      throw new UserError(
+        `Unknown source \`${id}\`; known sources: ${[...byId.keys()].join(', ')}`,
+      );
     }
     return s;
   });
@@ -103,7 +112,9 @@ export async function saveSources(db: DB, sources: readonly SourceDefinition[]):
       .insertInto('sources')
       .values({ id: s.id, kind: s.kind, definition: JSON.stringify(s), updated_at: now })
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet({ kind: s.kind, definition: JSON.stringify(s), updated_at: now }),
+        oc
+          .column('id')
+          .doUpdateSet({ kind: s.kind, definition: JSON.stringify(s), updated_at: now }),
       )
       .execute();
   }
@@ -120,9 +131,10 @@ export class SourceMatcher {
   constructor(source: SourceDefinition) {
     this.source = source;
     this.#articles = source.article_patterns.map((p) => new RegExp(p));
-    this.#lists = [...source.list_patterns, ...(source.pagination_pattern === undefined ? [] : [source.pagination_pattern])].map(
-      (p) => new RegExp(p),
-    );
+    this.#lists = [
+      ...source.list_patterns,
+      ...(source.pagination_pattern === undefined ? [] : [source.pagination_pattern]),
+    ].map((p) => new RegExp(p));
   }
 
   classify(url: string): PageType | null {

@@ -43,7 +43,10 @@ export const AgreementSource = z.object({
   source_kind: SourceKind,
   published: PartialDate.nullable(),
   fetched_at: z.string().nullable(),
-  snapshot_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  snapshot_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   archive_url: z.string().nullable(),
 });
 export type AgreementSource = z.infer<typeof AgreementSource>;

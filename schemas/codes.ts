@@ -61,7 +61,14 @@ export const AGENCY_TYPES = [
 export const AgencyType = z.enum(AGENCY_TYPES);
 export type AgencyType = z.infer<typeof AgencyType>;
 
-export const CN_SIGNING_BODIES = ['mps', 'mps_bureau', 'provincial_psb', 'mfa', 'embassy', 'other'] as const;
+export const CN_SIGNING_BODIES = [
+  'mps',
+  'mps_bureau',
+  'provincial_psb',
+  'mfa',
+  'embassy',
+  'other',
+] as const;
 export const CnSigningBody = z.enum(CN_SIGNING_BODIES);
 export type CnSigningBody = z.infer<typeof CnSigningBody>;
 
@@ -112,7 +119,10 @@ export type ReviewStatus = z.infer<typeof ReviewStatus>;
 /** `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, with a real month and day. */
 export const PartialDate = z
   .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'Expected YYYY-MM-DD, YYYY-MM or YYYY')
+  .regex(
+    /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/,
+    'Expected YYYY-MM-DD, YYYY-MM or YYYY',
+  )
   .refine((s) => {
     if (s.length < 10) return true;
     const d = new Date(`${s}T00:00:00Z`);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const REVIEW_ACTIONS = ['approve', 'reject', 'edit', 'merge', 'split', 'reopen', 'import'] as const;
+export const REVIEW_ACTIONS = [
+  'approve',
+  'reject',
+  'edit',
+  'merge',
+  'split',
+  'reopen',
+  'import',
+] as const;
 
 /** One entry of the append-only review log. */
 export const ReviewAction = z.object({

@@ -48,7 +48,11 @@ export const SourceDefinition = z
         try {
           new RegExp(p);
         } catch {
-          ctx.addIssue({ code: 'custom', path: [key, i], message: `Not a valid regular expression: ${p}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i],
+            message: `Not a valid regular expression: ${p}`,
+          });
         }
       }
     }

@@ -32,7 +32,9 @@ export interface StoredCandidate {
 const nowIso = () => new Date().toISOString();
 
 /** The dedup blocking key of a record: its forum, or its sorted counterpart countries. */
-export function partnerKey(record: Pick<CodedAgreement, 'forum' | 'counterpart_countries'>): string {
+export function partnerKey(
+  record: Pick<CodedAgreement, 'forum' | 'counterpart_countries'>,
+): string {
   if (record.forum !== null) return `forum:${record.forum}`;
   if (record.counterpart_countries.length === 0) return 'unknown';
   return [...record.counterpart_countries].sort().join('+');
@@ -178,7 +180,11 @@ export async function updateAgreement(
 }
 
 export async function getAgreement(db: DB, id: string): Promise<StoredAgreement | undefined> {
-  const row = await db.selectFrom('agreements').select(AGREEMENT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('agreements')
+    .select(AGREEMENT_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row === undefined ? undefined : toAgreement(row);
 }
 
@@ -189,9 +195,13 @@ export interface ListAgreementsOptions {
   readonly includeMerged?: boolean;
 }
 
-export async function listAgreements(db: DB, options: ListAgreementsOptions = {}): Promise<StoredAgreement[]> {
+export async function listAgreements(
+  db: DB,
+  options: ListAgreementsOptions = {},
+): Promise<StoredAgreement[]> {
   let q = db.selectFrom('agreements').select(AGREEMENT_COLUMNS);
-  if (options.status !== undefined && options.status !== 'any') q = q.where('status', '=', options.status);
+  if (options.status !== undefined && options.status !== 'any')
+    q = q.where('status', '=', options.status);
   if (options.includeMerged !== true) q = q.where('merged_into', 'is', null);
   const rows = await q.orderBy('date_signed').orderBy('id').execute();
   return rows.map(toAgreement);
@@ -219,7 +229,11 @@ export interface SourceRow extends AgreementSource {
   readonly candidateId: number | null;
 }
 
-export async function addAgreementSource(trx: DB, agreementId: string, source: SourceRow): Promise<void> {
+export async function addAgreementSource(
+  trx: DB,
+  agreementId: string,
+  source: SourceRow,
+): Promise<void> {
   await trx
     .insertInto('agreement_sources')
     .values({
@@ -272,7 +286,10 @@ export interface NewCandidate {
   readonly record: CodedAgreement;
 }
 
-export async function insertCandidates(trx: DB, candidates: readonly NewCandidate[]): Promise<void> {
+export async function insertCandidates(
+  trx: DB,
+  candidates: readonly NewCandidate[],
+): Promise<void> {
   if (candidates.length === 0) return;
   const now = nowIso();
   await trx
@@ -356,8 +373,16 @@ export async function candidatesOf(db: DB, agreementId: string): Promise<StoredC
   return rows.map(toCandidate);
 }
 
-export async function linkCandidate(trx: DB, candidateId: number, agreementId: string): Promise<void> {
-  await trx.updateTable('candidates').set({ agreement_id: agreementId }).where('id', '=', candidateId).execute();
+export async function linkCandidate(
+  trx: DB,
+  candidateId: number,
+  agreementId: string,
+): Promise<void> {
+  await trx
+    .updateTable('candidates')
+    .set({ agreement_id: agreementId })
+    .where('id', '=', candidateId)
+    .execute();
 }
 
 export interface ReviewEntry {

@@ -32,7 +32,11 @@ export interface JobRecord {
 const nowIso = () => new Date().toISOString();
 
 /** Inserts jobs, skipping any (crawl, stage, key) already present. Returns how many were new. */
-export async function insertJobs(db: DB, crawlId: number, jobs: readonly NewJob[]): Promise<number> {
+export async function insertJobs(
+  db: DB,
+  crawlId: number,
+  jobs: readonly NewJob[],
+): Promise<number> {
   if (jobs.length === 0) return 0;
   const now = nowIso();
   let added = 0;
@@ -166,7 +170,9 @@ export async function claimJobs(
     }
     // Later stages first: finishing pages already fetched keeps memory flat and results early.
     const rows = await q
-      .orderBy(sql`case stage when 'dedup' then 0 when 'extract' then 1 when 'parse' then 2 else 3 end`)
+      .orderBy(
+        sql`case stage when 'dedup' then 0 when 'extract' then 1 when 'parse' then 2 else 3 end`,
+      )
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -184,7 +190,11 @@ export async function claimJobs(
   });
 }
 
-export async function markDone(db: DB, jobId: number, httpStatus: number | null = null): Promise<void> {
+export async function markDone(
+  db: DB,
+  jobId: number,
+  httpStatus: number | null = null,
+): Promise<void> {
   await db
     .updateTable('jobs')
     .set({ state: 'done', updated_at: nowIso(), http_status: httpStatus, last_error: null })
@@ -201,7 +211,13 @@ export async function markRetry(
 ): Promise<void> {
   await db
     .updateTable('jobs')
-    .set({ state: 'queued', attempts, not_before: notBefore, last_error: reason, updated_at: nowIso() })
+    .set({
+      state: 'queued',
+      attempts,
+      not_before: notBefore,
+      last_error: reason,
+      updated_at: nowIso(),
+    })
     .where('id', '=', jobId)
     .execute();
 }
@@ -212,10 +228,11 @@ export async function markFailed(
   attempts: number,
   reason: string,
   httpStatus: number | null,
+  state: 'failed' | 'skipped' = 'failed',
 ): Promise<void> {
   await db
     .updateTable('jobs')
-    .set({ state: 'failed', attempts, last_error: reason, http_status: httpStatus, updated_at: nowIso() })
+    .set({ state, attempts, last_error: reason, http_status: httpStatus, updated_at: nowIso() })
     .where('id', '=', jobId)
     .execute();
 }

@@ -118,7 +118,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('agreements_status').on('agreements').column('status').execute();
+        await db.schema
+          .createIndex('agreements_status')
+          .on('agreements')
+          .column('status')
+          .execute();
         // Dedup blocks on partner and a date window.
         await db.schema
           .createIndex('agreements_block')

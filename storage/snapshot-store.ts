@@ -23,7 +23,8 @@ export class SnapshotStore {
   }
 
   pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`Expected a sha256 hex digest, got \`${sha256}\``);
+    if (!/^[0-9a-f]{64}$/.test(sha256))
+      throw new TypeError(`Expected a sha256 hex digest, got \`${sha256}\``);
     return path.join(this.#dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 

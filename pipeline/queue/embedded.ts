@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
-import { TypedEmitter } from '../../core/events.js';
 import { decide, FatalError, PipelineError, reasonOf } from '../../core/errors.js';
+import { TypedEmitter } from '../../core/events.js';
 import type { Logger } from '../../core/logger.js';
 import type { DB } from '../../storage/database.js';
 import {
@@ -46,7 +46,8 @@ function positiveInt(name: string, value: number): number {
 
 /** An HTTP status carried by a failure, for the failure record ("vanished: 404"). */
 function statusOf(err: unknown): number | null {
-  if (err instanceof PipelineError && 'status' in err && typeof err.status === 'number') return err.status;
+  if (err instanceof PipelineError && 'status' in err && typeof err.status === 'number')
+    return err.status;
   return null;
 }
 
@@ -68,12 +69,18 @@ export class EmbeddedQueue implements QueueBackend {
   constructor(options: EmbeddedQueueOptions) {
     this.#db = options.db;
     this.#logger = options.logger.child({ component: 'queue' });
-    this.#maxInFlight = positiveInt('maxInFlight', options.maxInFlight ?? EMBEDDED_QUEUE_DEFAULTS.maxInFlight);
+    this.#maxInFlight = positiveInt(
+      'maxInFlight',
+      options.maxInFlight ?? EMBEDDED_QUEUE_DEFAULTS.maxInFlight,
+    );
     this.#cpuConcurrency = positiveInt(
       'cpuConcurrency',
       options.cpuConcurrency ?? EMBEDDED_QUEUE_DEFAULTS.cpuConcurrency,
     );
-    this.#idlePollMs = positiveInt('idlePollMs', options.idlePollMs ?? EMBEDDED_QUEUE_DEFAULTS.idlePollMs);
+    this.#idlePollMs = positiveInt(
+      'idlePollMs',
+      options.idlePollMs ?? EMBEDDED_QUEUE_DEFAULTS.idlePollMs,
+    );
     this.#now = options.now ?? Date.now;
     this.#hosts = new HostGate(this.#now);
   }
@@ -87,13 +94,19 @@ export class EmbeddedQueue implements QueueBackend {
   }
 
   async run(options: RunOptions): Promise<RunSummary> {
-    const maxAttempts = positiveInt('maxAttempts', options.maxAttempts ?? EMBEDDED_QUEUE_DEFAULTS.maxAttempts);
+    const maxAttempts = positiveInt(
+      'maxAttempts',
+      options.maxAttempts ?? EMBEDDED_QUEUE_DEFAULTS.maxAttempts,
+    );
     const cpu = new PQueue({ concurrency: this.#cpuConcurrency });
     const serial = new PQueue({ concurrency: 1 });
     const inFlight = new Set<number>();
-    const counts = { done: 0, failed: 0, retried: 0 };
+    const counts = { done: 0, failed: 0, retried: 0, skipped: 0 };
     const controller = new AbortController();
-    const signal = options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal]);
+    const signal =
+      options.signal === undefined
+        ? controller.signal
+        : AbortSignal.any([options.signal, controller.signal]);
     let fatal: unknown;
     let wake: (() => void) | undefined;
     const wakeUp = () => {
@@ -127,12 +140,25 @@ export class EmbeddedQueue implements QueueBackend {
           const retryAfterMs = err instanceof PipelineError ? err.retryAfterMs : undefined;
           const delay = signal.aborted ? 0 : options.retryDelayMs(attempt, retryAfterMs);
           const retryAt = this.#now() + delay;
-          if (job.host !== null && retryAfterMs !== undefined) this.#hosts.pauseUntil(job.host, retryAt);
-          await markRetry(this.#db, job.id, signal.aborted ? job.attempts : attempt, retryAt, reason);
+          if (job.host !== null && retryAfterMs !== undefined)
+            this.#hosts.pauseUntil(job.host, retryAt);
+          await markRetry(
+            this.#db,
+            job.id,
+            signal.aborted ? job.attempts : attempt,
+            retryAt,
+            reason,
+          );
           if (!signal.aborted) {
             counts.retried++;
             this.events.emit('job:retry', { job, durationMs, reason, retryAt });
           }
+          return;
+        }
+        if (decision === 'skip') {
+          await markFailed(this.#db, job.id, attempt, reason, null, 'skipped');
+          counts.skipped++;
+          this.events.emit('job:skipped', { job, durationMs, reason });
           return;
         }
         await markFailed(this.#db, job.id, attempt, reason, statusOf(err));
@@ -181,10 +207,14 @@ export class EmbeddedQueue implements QueueBackend {
         const waitMs = Math.min(Math.max(due - this.#now(), 10), this.#idlePollMs);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, waitMs);
-          signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            resolve();
-          }, { once: true });
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
         });
         continue;
       }
@@ -203,7 +233,9 @@ export class EmbeddedQueue implements QueueBackend {
       });
     }
     if (fatal !== undefined) {
-      throw fatal instanceof PipelineError ? fatal : new FatalError('INTERNAL', reasonOf(fatal), { cause: fatal });
+      throw fatal instanceof PipelineError
+        ? fatal
+        : new FatalError('INTERNAL', reasonOf(fatal), { cause: fatal });
     }
     this.events.emit('run:idle', { crawlId: options.crawlId });
     return { crawlId: options.crawlId, ...counts, aborted: options.signal?.aborted ?? false };
@@ -215,7 +247,12 @@ export class EmbeddedQueue implements QueueBackend {
       let next = outcome.next ?? [];
       if (outcome.maxFetchJobs !== undefined && next.some((j) => j.stage === 'fetch')) {
         // Only URLs new to this crawl use up the source's page budget.
-        const known = await existingKeys(trx, job.crawlId, 'fetch', next.filter((j) => j.stage === 'fetch').map((j) => j.key));
+        const known = await existingKeys(
+          trx,
+          job.crawlId,
+          'fetch',
+          next.filter((j) => j.stage === 'fetch').map((j) => j.key),
+        );
         next = next.filter((j) => j.stage !== 'fetch' || !known.has(j.key));
         const used = await countJobs(trx, job.crawlId, job.sourceId, 'fetch');
         let room = Math.max(outcome.maxFetchJobs - used, 0);

@@ -37,16 +37,14 @@ export class HostGate {
   /** Runs `task` when the host's politeness allows. */
   run<T>(host: string, policy: HostPolicy, task: () => Promise<T>): Promise<T> {
     const state = this.#state(host, policy);
-    return state.queue.add(
-      async () => {
-        // Reserve the start slot before waiting so concurrent tasks queue up behind each other.
-        const now = this.#now();
-        const startAt = Math.max(now, state.nextStartAt);
-        state.nextStartAt = startAt + state.delayMs;
-        if (startAt > now) await sleep(startAt - now);
-        return task();
-      },
-    ) as Promise<T>;
+    return state.queue.add(async () => {
+      // Reserve the start slot before waiting so concurrent tasks queue up behind each other.
+      const now = this.#now();
+      const startAt = Math.max(now, state.nextStartAt);
+      state.nextStartAt = startAt + state.delayMs;
+      if (startAt > now) await sleep(startAt - now);
+      return task();
+    }) as Promise<T>;
   }
 
   /** Jobs waiting or running for the host. */

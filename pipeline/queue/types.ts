@@ -47,6 +47,8 @@ export type QueueEvents = {
   'job:done': [JobEvent];
   'job:retry': [JobFailureEvent];
   'job:failed': [JobFailureEvent];
+  /** The job must not run (robots.txt); recorded as skipped with the reason. */
+  'job:skipped': [JobFailureEvent];
   'run:idle': [{ crawlId: number }];
 };
 
@@ -67,6 +69,7 @@ export interface RunSummary {
   readonly done: number;
   readonly failed: number;
   readonly retried: number;
+  readonly skipped: number;
   readonly aborted: boolean;
 }
 

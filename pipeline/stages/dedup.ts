@@ -15,7 +15,8 @@ export function dedupStage(_deps: StageDeps): StageHandler {
     return {
       commit: async (trx) => {
         const candidate = await getCandidate(trx, snapshotId, ordinal);
-        if (candidate === undefined) throw new NonRetryableError('NOT_FOUND', `No candidate ${snapshotId}:${ordinal}`);
+        if (candidate === undefined)
+          throw new NonRetryableError('NOT_FOUND', `No candidate ${snapshotId}:${ordinal}`);
         const snap = await trx
           .selectFrom('snapshots')
           .select(['fetched_at', 'body_sha256'])

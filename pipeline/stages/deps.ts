@@ -1,14 +1,14 @@
+import { NonRetryableError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Fetcher } from '../../crawlers/fetcher.js';
+import type { RobotsCache } from '../../crawlers/robots.js';
 import type { ExtractionResult } from '../../schemas/agreement.js';
 import type { ExtractInput } from '../../schemas/document.js';
 import type { SourceDefinition } from '../../schemas/source.js';
 import type { DB } from '../../storage/database.js';
 import type { SnapshotStore } from '../../storage/snapshot-store.js';
-import type { Fetcher } from '../../crawlers/fetcher.js';
-import type { RobotsCache } from '../../crawlers/robots.js';
-import { NonRetryableError } from '../../core/errors.js';
-import { SourceMatcher } from '../sources.js';
 import type { QueueBackend } from '../queue/types.js';
+import { SourceMatcher } from '../sources.js';
 
 /** Everything the stage functions talk to, injected so tests pass real local ones. */
 export interface StageDeps {
@@ -36,7 +36,8 @@ export class SourceRegistry {
   get(id: string): SourceMatcher {
     const m = this.#matchers.get(id);
     // A job whose source was removed from the configuration cannot run; record it and go on.
-    if (m === undefined) throw new NonRetryableError('NOT_FOUND', `Source ${id} is no longer configured`);
+    if (m === undefined)
+      throw new NonRetryableError('NOT_FOUND', `Source ${id} is no longer configured`);
     return m;
   }
 

@@ -5,7 +5,8 @@ import type { SourceRegistry, StageDeps } from './deps.js';
 
 function snapshotIdOf(payload: Record<string, unknown>): number {
   const id = payload['snapshotId'];
-  if (typeof id !== 'number') throw new NonRetryableError('INTERNAL', 'Extract job without snapshotId');
+  if (typeof id !== 'number')
+    throw new NonRetryableError('INTERNAL', 'Extract job without snapshotId');
   return id;
 }
 
@@ -19,7 +20,8 @@ export function extractStage(deps: StageDeps, sources: SourceRegistry): StageHan
       .select(['text', 'published'])
       .where('snapshot_id', '=', snapshotId)
       .executeTakeFirst();
-    if (doc === undefined) throw new NonRetryableError('NOT_FOUND', `No parsed document for snapshot ${snapshotId}`);
+    if (doc === undefined)
+      throw new NonRetryableError('NOT_FOUND', `No parsed document for snapshot ${snapshotId}`);
     if (deps.since !== undefined && doc.published !== null && doc.published < deps.since) return {};
     let result: ReturnType<StageDeps['extract']>;
     try {

@@ -22,9 +22,8 @@ export function fetchStage(deps: StageDeps, sources: SourceRegistry): StageHandl
       ...(deps.viaProxy === true ? { lookup: async () => [] } : {}),
     });
     if (source.respect_robots) {
-      if (!(await deps.robots.isAllowed(url, deps.userAgent))) {
-        throw new NonRetryableError('ROBOTS_DISALLOWED', `robots.txt disallows ${url}`);
-      }
+      // Disallowed: recorded, never fetched. robots.txt unreachable: retried later (RFC 9309).
+      await deps.robots.assertAllowed(url, deps.userAgent);
       const delay = await deps.robots.crawlDelayMs(url, deps.userAgent);
       if (delay !== undefined && delay > 0) deps.queue.slowHost(hostOf(url), delay);
     }

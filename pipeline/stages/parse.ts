@@ -21,14 +21,18 @@ export function parseStage(deps: StageDeps, sources: SourceRegistry): StageHandl
       .where('url', '=', job.url ?? '')
       .orderBy('id', 'desc')
       .executeTakeFirst();
-    if (snapshot === undefined) throw new NonRetryableError('NOT_FOUND', `No snapshot for ${job.url}`);
+    if (snapshot === undefined)
+      throw new NonRetryableError('NOT_FOUND', `No snapshot for ${job.url}`);
     const body = await deps.store.get(snapshot.body_sha256);
     const decoded = decodeBody(body, snapshot.content_type, source.charset);
     const doc = parseHtml(decoded.text, snapshot.final_url, {
-      ...(source.content_selector === undefined ? {} : { contentSelector: source.content_selector }),
+      ...(source.content_selector === undefined
+        ? {}
+        : { contentSelector: source.content_selector }),
       ...(source.link_selector === undefined ? {} : { linkSelector: source.link_selector }),
     });
-    const pageType = job.pageType === 'start' ? (matcher.classify(snapshot.final_url) ?? 'list') : job.pageType;
+    const pageType =
+      job.pageType === 'start' ? (matcher.classify(snapshot.final_url) ?? 'list') : job.pageType;
     const next: NewJob[] = [];
     if (pageType === 'list' && job.depth < source.limits.max_depth) {
       for (const link of doc.links) {
@@ -67,12 +71,23 @@ export function parseStage(deps: StageDeps, sources: SourceRegistry): StageHandl
       maxFetchJobs: source.limits.max_pages,
       next,
       commit: async (trx) => {
-        await trx.updateTable('snapshots').set({ charset: decoded.charset }).where('id', '=', snapshot.id).execute();
+        await trx
+          .updateTable('snapshots')
+          .set({ charset: decoded.charset })
+          .where('id', '=', snapshot.id)
+          .execute();
         await trx
           .insertInto('documents')
-          .values({ snapshot_id: snapshot.id, title: doc.title, text: doc.text, published: doc.published })
+          .values({
+            snapshot_id: snapshot.id,
+            title: doc.title,
+            text: doc.text,
+            published: doc.published,
+          })
           .onConflict((oc) =>
-            oc.column('snapshot_id').doUpdateSet({ title: doc.title, text: doc.text, published: doc.published }),
+            oc
+              .column('snapshot_id')
+              .doUpdateSet({ title: doc.title, text: doc.text, published: doc.published }),
           )
           .execute();
       },

@@ -24,23 +24,38 @@ describe('CLI user mistakes', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('names the known sources when a source id is unknown', async () => {
-    expectOneLineError(await runCli(['crawl', '--source', 'nope'], { env }), /Unknown source `nope`; known sources: .*mps-news/);
+    expectOneLineError(
+      await runCli(['crawl', '--source', 'nope'], { env }),
+      /Unknown source `nope`; known sources: .*mps-news/,
+    );
   });
 
   it('rejects a bad date', async () => {
-    expectOneLineError(await runCli(['crawl', '--since', '2020-13-01'], { env }), /--since expects a date YYYY-MM-DD/);
+    expectOneLineError(
+      await runCli(['crawl', '--since', '2020-13-01'], { env }),
+      /--since expects a date YYYY-MM-DD/,
+    );
   });
 
   it('rejects a bad --max-pages', async () => {
-    expectOneLineError(await runCli(['crawl', '--max-pages', '-1'], { env }), /--max-pages expects a positive integer/);
+    expectOneLineError(
+      await runCli(['crawl', '--max-pages', '-1'], { env }),
+      /--max-pages expects a positive integer/,
+    );
   });
 
   it('reports a missing file', async () => {
-    expectOneLineError(await runCli(['extract', path.join(dir, 'missing.html')], { env }), /Cannot read .*missing\.html/);
+    expectOneLineError(
+      await runCli(['extract', path.join(dir, 'missing.html')], { env }),
+      /Cannot read .*missing\.html/,
+    );
   });
 
   it('reports an unknown agreement id', async () => {
-    expectOneLineError(await runCli(['review', 'show', 'PW-999999'], { env }), /No agreement PW-999999/);
+    expectOneLineError(
+      await runCli(['review', 'show', 'PW-999999'], { env }),
+      /No agreement PW-999999/,
+    );
   });
 
   it('refuses a rejection without a reason', async () => {
@@ -73,7 +88,12 @@ describe('crawl without internet', () => {
   it('fails each source with a one-line reason and points at the demo', async () => {
     const proxy = `http://127.0.0.1:${closedPort}`;
     const r = await runCli(['crawl', '--source', 'mps-news', '--source', 'xinhua-en'], {
-      env: { PACTWATCH_DATA_DIR: dir, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, PACTWATCH_LOG_LEVEL: 'silent' },
+      env: {
+        PACTWATCH_DATA_DIR: dir,
+        HTTPS_PROXY: proxy,
+        HTTP_PROXY: proxy,
+        PACTWATCH_LOG_LEVEL: 'silent',
+      },
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/mps-news: 0 pages fetched, 2 failed/);

@@ -34,7 +34,9 @@ interface Expected {
   };
 }
 
-const expected = JSON.parse(fs.readFileSync(path.join(ROOT, 'demo', 'expected.json'), 'utf8')) as Expected;
+const expected = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'demo', 'expected.json'), 'utf8'),
+) as Expected;
 
 /**
  * The whole flow on the bundled sample sites: crawl three hosts (one partly GBK, one flaky,
@@ -54,7 +56,8 @@ describe('end-to-end crawl of the demo sites', () => {
   };
   const requestsFor = (ref: string) => {
     const [site, p] = ref.split(/:(.*)/s) as [string, string];
-    return sites.requests.filter((r) => r.site === site && r.path === p && r.method === 'GET').length;
+    return sites.requests.filter((r) => r.site === site && r.path === p && r.method === 'GET')
+      .length;
   };
 
   beforeAll(async () => {
@@ -78,7 +81,9 @@ describe('end-to-end crawl of the demo sites', () => {
   it('codes every agreement as the truth file says', () => {
     for (const want of expected.agreements) {
       const firstSource = url(want.sources[0] ?? '');
-      const got = records.find((r) => r.sources.some((s) => s.url === firstSource) && r.doc_type === want.doc_type);
+      const got = records.find(
+        (r) => r.sources.some((s) => s.url === firstSource) && r.doc_type === want.doc_type,
+      );
       expect(got, want.key).toBeDefined();
       if (got === undefined) continue;
       expect(
@@ -110,7 +115,9 @@ describe('end-to-end crawl of the demo sites', () => {
 
   it('makes no agreement of a page without a signing', () => {
     const negatives = new Set(expected.negatives.map(url));
-    const leaked = records.flatMap((r) => r.sources.filter((s) => negatives.has(s.url)).map((s) => s.url));
+    const leaked = records.flatMap((r) =>
+      r.sources.filter((s) => negatives.has(s.url)).map((s) => s.url),
+    );
     expect(leaked).toEqual([]);
   });
 
@@ -122,9 +129,25 @@ describe('end-to-end crawl of the demo sites', () => {
   });
 
   it('records the vanished page with its reason and goes on', async () => {
-    const failed = await app.db.selectFrom('jobs').select(['url', 'last_error', 'http_status']).where('state', '=', 'failed').execute();
-    expect(failed.map((f) => [f.url, f.http_status])).toEqual(expected.crawl.not_found.map((ref) => [url(ref), 404]));
+    const failed = await app.db
+      .selectFrom('jobs')
+      .select(['url', 'last_error', 'http_status'])
+      .where('state', '=', 'failed')
+      .execute();
+    expect(failed.map((f) => [f.url, f.http_status])).toEqual(
+      expected.crawl.not_found.map((ref) => [url(ref), 404]),
+    );
     expect(failed[0]?.last_error).toMatch(/HTTP 404/);
     expect(report.summary.failed).toBe(expected.crawl.not_found.length);
+  });
+
+  it('records pages robots.txt forbids as skipped, with the reason, not as failures', async () => {
+    const skipped = await app.db
+      .selectFrom('jobs')
+      .select(['url', 'last_error'])
+      .where('state', '=', 'skipped')
+      .execute();
+    expect(skipped.map((s) => s.url).sort()).toEqual(expected.crawl.never_fetched.map(url).sort());
+    for (const s of skipped) expect(s.last_error).toMatch(/^ROBOTS_DISALLOWED/);
   });
 });

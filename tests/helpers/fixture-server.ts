@@ -69,10 +69,19 @@ export async function startFixtureServer(
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', url, headers: { ...req.headers }, at: Date.now() });
+    requests.push({
+      method: req.method ?? 'GET',
+      url,
+      headers: { ...req.headers },
+      at: Date.now(),
+    });
     const route = table.get(url) ?? table.get(url.replace(/\?.*$/, ''));
     if (route === undefined) {
-      sendStatic(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' });
+      sendStatic(res, {
+        status: 404,
+        headers: { 'content-type': 'text/plain' },
+        body: 'not found',
+      });
       return;
     }
     if (typeof route === 'function') {
@@ -134,7 +143,10 @@ export function hangingRoute(): RouteHandler {
 /** Sends headers at once, then the body after `delayMs`. */
 export function slowRoute(delayMs: number, body = 'slow'): RouteHandler {
   return (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) });
+    res.writeHead(200, {
+      'content-type': 'text/plain',
+      'content-length': String(Buffer.byteLength(body)),
+    });
     res.flushHeaders();
     const timer = setTimeout(() => res.end(body), delayMs);
     res.on('close', () => clearTimeout(timer));
@@ -143,7 +155,11 @@ export function slowRoute(delayMs: number, body = 'slow'): RouteHandler {
 
 /** 429 with the given Retry-After value (seconds or an HTTP-date). */
 export function retryAfterRoute(retryAfter: string, status = 429): StaticRoute {
-  return { status, headers: { 'retry-after': retryAfter, 'content-type': 'text/plain' }, body: 'slow down' };
+  return {
+    status,
+    headers: { 'retry-after': retryAfter, 'content-type': 'text/plain' },
+    body: 'slow down',
+  };
 }
 
 /** 503 for the first `failures` requests, then 200 with `body`. */

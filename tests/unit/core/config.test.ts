@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENV, loadConfig } from '../../../core/config.js';
-import { decide, FatalError, NonRetryableError, RetryableError, UserError } from '../../../core/errors.js';
+import {
+  decide,
+  FatalError,
+  NonRetryableError,
+  RetryableError,
+  UserError,
+} from '../../../core/errors.js';
 import { ROOT } from '../../helpers/cli.js';
 
 describe('configuration', () => {
@@ -15,7 +21,11 @@ describe('configuration', () => {
 
   it('derives file locations from the data directory', () => {
     const c = loadConfig({ PACTWATCH_DATA_DIR: 'd' }, '/w');
-    expect(c).toMatchObject({ dataDir: '/w/d', dbFile: '/w/d/pactwatch.db', releasesDir: '/w/d/releases' });
+    expect(c).toMatchObject({
+      dataDir: '/w/d',
+      dbFile: '/w/d/pactwatch.db',
+      releasesDir: '/w/d/releases',
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 

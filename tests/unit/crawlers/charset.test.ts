@@ -19,10 +19,9 @@ describe('decodeBody', () => {
 
   it('decodes a GB2312 http-equiv label as GBK, so GBK-only characters survive', () => {
     // 镕 and 喆 are outside GB2312 but in GBK: pages labelled gb2312 contain them anyway.
-    const html = page('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">').replace(
-      '</body>',
-      '<p>朱镕基 陶喆</p></body>',
-    );
+    const html = page(
+      '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+    ).replace('</body>', '<p>朱镕基 陶喆</p></body>');
     const { text, charset } = decodeBody(iconv.encode(html, 'gbk'), null);
     expect(charset).toBe('gbk');
     expect(text).toContain('朱镕基 陶喆');
@@ -51,7 +50,10 @@ describe('decodeBody', () => {
   });
 
   it('lets a BOM win over everything', () => {
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(page('<meta charset="gbk">'))]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(page('<meta charset="gbk">')),
+    ]);
     const { text, charset, source } = decodeBody(bytes, 'text/html; charset=gbk');
     expect(source).toBe('bom');
     expect(charset).toBe('utf-8');
@@ -62,16 +64,31 @@ describe('decodeBody', () => {
   });
 
   it('uses the meta when the header says UTF-8 over GBK bytes', () => {
-    const bytes = iconv.encode(page('<meta http-equiv="content-type" content="text/html; charset=gbk">'), 'gbk');
+    const bytes = iconv.encode(
+      page('<meta http-equiv="content-type" content="text/html; charset=gbk">'),
+      'gbk',
+    );
     const { text, charset, source } = decodeBody(bytes, 'text/html; charset=utf-8');
     expect(source).toBe('meta');
     expect(charset).toBe('gbk');
     expect(text).toContain(ZH);
   });
 
+  it('lets a <meta> charset override a server-default ISO-8859-1 header', () => {
+    const bytes = iconv.encode(page('<meta charset="gb2312">'), 'gbk');
+    expect(decodeBody(bytes, 'text/html;charset=ISO-8859-1')).toMatchObject({
+      charset: 'gbk',
+      source: 'meta',
+    });
+    expect(decodeBody(bytes, 'text/html;charset=ISO-8859-1').text).toContain(ZH);
+  });
+
   it('falls back to the source hint, then to UTF-8', () => {
     const gbk = iconv.encode(`<p>${ZH}</p>`, 'gbk');
-    expect(decodeBody(gbk, 'text/html', 'gb2312')).toMatchObject({ charset: 'gbk', source: 'hint' });
+    expect(decodeBody(gbk, 'text/html', 'gb2312')).toMatchObject({
+      charset: 'gbk',
+      source: 'hint',
+    });
     expect(decodeBody(gbk, 'text/html', 'gb2312').text).toContain(ZH);
     const utf8 = Buffer.from(`<p>${ZH}</p>`);
     expect(decodeBody(utf8, null)).toMatchObject({ charset: 'utf-8', source: 'default' });
@@ -82,7 +99,9 @@ describe('decodeBody', () => {
     const bad = new Uint8Array([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0xfd, 0xc3, 0x28, 0x3c]);
     const { text } = decodeBody(bad, 'text/html; charset=utf-8');
     expect(text).toContain('\uFFFD');
-    expect(() => decodeBody(bad, 'text/html; charset=x-no-such-charset', 'also-bogus')).not.toThrow();
+    expect(() =>
+      decodeBody(bad, 'text/html; charset=x-no-such-charset', 'also-bogus'),
+    ).not.toThrow();
     expect(decodeBody(new Uint8Array(0), null).text).toBe('');
   });
 

@@ -5,7 +5,9 @@ import { hostMatches, hostOf, normalizeUrl, urlKey } from '../../../crawlers/url
 describe('normalizeUrl', () => {
   it('drops utm_* and click ids but keeps meaningful parameters', () => {
     expect(
-      normalizeUrl('https://app.mps.gov.cn/gdnps/pc/content.jsp?id=7460430&utm_source=wx&UTM_Medium=a&fbclid=1&gclid=2&spm=a.b&mtype=4'),
+      normalizeUrl(
+        'https://app.mps.gov.cn/gdnps/pc/content.jsp?id=7460430&utm_source=wx&UTM_Medium=a&fbclid=1&gclid=2&spm=a.b&mtype=4',
+      ),
     ).toBe('https://app.mps.gov.cn/gdnps/pc/content.jsp?id=7460430&mtype=4');
     expect(normalizeUrl('https://news.example.org/a?from=timeline')).toBe(
       'https://news.example.org/a?from=timeline',
@@ -32,20 +34,26 @@ describe('normalizeUrl', () => {
   });
 
   it('sorts parameters so order does not make two pages', () => {
-    expect(normalizeUrl('https://x.cn/list?page=2&b=1&a=3')).toBe('https://x.cn/list?a=3&b=1&page=2');
+    expect(normalizeUrl('https://x.cn/list?page=2&b=1&a=3')).toBe(
+      'https://x.cn/list?a=3&b=1&page=2',
+    );
     expect(urlKey('https://x.cn/list?b=1&a=3')).toBe(urlKey('https://x.cn/list?a=3&b=1#frag'));
   });
 
   it('keeps the original escaping of parameter values', () => {
-    expect(normalizeUrl('https://x.cn/s?q=a/b:c&k=%e4%b8%ad')).toBe('https://x.cn/s?k=%E4%B8%AD&q=a/b:c');
+    expect(normalizeUrl('https://x.cn/s?q=a/b:c&k=%e4%b8%ad')).toBe(
+      'https://x.cn/s?k=%E4%B8%AD&q=a/b:c',
+    );
   });
 
   it('resolves relative links against a base', () => {
     const base = 'https://it.china-embassy.gov.cn/chn/sbdt/201510/t20151008_9476232.htm';
     expect(normalizeUrl('../201709/t20170918_2915255.htm', base)).toBe(
-      'https://it.china-embassy.gov.cn/chn/201709/t20170918_2915255.htm',
+      'https://it.china-embassy.gov.cn/chn/sbdt/201709/t20170918_2915255.htm',
     );
-    expect(normalizeUrl('/chn/index.htm', base)).toBe('https://it.china-embassy.gov.cn/chn/index.htm');
+    expect(normalizeUrl('/chn/index.htm', base)).toBe(
+      'https://it.china-embassy.gov.cn/chn/index.htm',
+    );
     expect(normalizeUrl('//www.gwytb.gov.cn/zl/', base)).toBe('https://www.gwytb.gov.cn/zl/');
   });
 
@@ -62,9 +70,9 @@ describe('normalizeUrl', () => {
   });
 
   it('names the bad option', () => {
-    expect(() => normalizeUrl('https://x.cn', undefined, { sortQuery: 'yes' as unknown as boolean })).toThrow(
-      /`sortQuery`.*`yes`/,
-    );
+    expect(() =>
+      normalizeUrl('https://x.cn', undefined, { sortQuery: 'yes' as unknown as boolean }),
+    ).toThrow(/`sortQuery`.*`yes`/);
   });
 });
 

@@ -1,8 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dateDistanceDays, dedupCandidate, matchScore, titleSimilarity } from '../../../pipeline/dedup.js';
+import {
+  dateDistanceDays,
+  dedupCandidate,
+  matchScore,
+  titleSimilarity,
+} from '../../../pipeline/dedup.js';
 import type { CodedAgreement } from '../../../schemas/agreement.js';
 import type { SourceKind } from '../../../schemas/codes.js';
-import { getAgreement, getCandidate, insertCandidates, sourcesOf, updateAgreement } from '../../../storage/agreements.js';
+import {
+  getAgreement,
+  getCandidate,
+  insertCandidates,
+  sourcesOf,
+  updateAgreement,
+} from '../../../storage/agreements.js';
 import { codedRecord } from '../../helpers/records.js';
 import { tempApp } from '../../helpers/temp.js';
 
@@ -15,8 +26,13 @@ describe('matching rules', () => {
   });
 
   it('scores the same signing reported a day apart as a match', () => {
-    const mps = codedRecord({ title_zh: '中华人民共和国公安部和越南公安部关于打击跨国犯罪合作的谅解备忘录' });
-    const embassy = codedRecord({ date_signed: '2016-11-23', title_zh: '中越两国公安部关于打击跨国犯罪合作谅解备忘录' });
+    const mps = codedRecord({
+      title_zh: '中华人民共和国公安部和越南公安部关于打击跨国犯罪合作的谅解备忘录',
+    });
+    const embassy = codedRecord({
+      date_signed: '2016-11-23',
+      title_zh: '中越两国公安部关于打击跨国犯罪合作谅解备忘录',
+    });
     expect(matchScore(embassy, mps)).not.toBeNull();
   });
 
@@ -30,15 +46,26 @@ describe('matching rules', () => {
     const base = codedRecord({ title_zh: '关于打击跨国犯罪合作的谅解备忘录' });
     expect(matchScore(codedRecord({ counterpart_countries: ['LAO'] }), base)).toBeNull();
     expect(matchScore(codedRecord({ doc_type: 'meeting_minutes' }), base)).toBeNull();
-    expect(matchScore(codedRecord({ title_zh: '关于警务培训和装备援助的谅解备忘录' }), base)).toBeNull();
+    expect(
+      matchScore(codedRecord({ title_zh: '关于警务培训和装备援助的谅解备忘录' }), base),
+    ).toBeNull();
     // An announcement that names no document type ("有关合作文件") may be the same signing.
-    expect(matchScore(codedRecord({ doc_type: 'unspecified', title_zh: null }), base)).not.toBeNull();
+    expect(
+      matchScore(codedRecord({ doc_type: 'unspecified', title_zh: null }), base),
+    ).not.toBeNull();
   });
 
   it('finds Chinese titles similar despite boilerplate and punctuation', () => {
-    expect(titleSimilarity('《中越关于边境管理合作的协定》', '中华人民共和国和越南关于边境管理合作的协定')).toBeGreaterThanOrEqual(0.6);
+    expect(
+      titleSimilarity(
+        '《中越关于边境管理合作的协定》',
+        '中华人民共和国和越南关于边境管理合作的协定',
+      ),
+    ).toBeGreaterThanOrEqual(0.6);
     // Two memorandums signed the same day differ only in their subject: they must not merge.
-    expect(titleSimilarity('关于禁毒合作的谅解备忘录', '关于反恐合作的谅解备忘录')).toBeLessThan(0.4);
+    expect(titleSimilarity('关于禁毒合作的谅解备忘录', '关于反恐合作的谅解备忘录')).toBeLessThan(
+      0.4,
+    );
   });
 });
 
@@ -75,7 +102,15 @@ describe('dedupCandidate', () => {
       snapshot = row.id;
     }
     await insertCandidates(app.db, [
-      { snapshotId: snapshot, sourceId: kind, sourceKind: kind, url, published: null, ordinal, record },
+      {
+        snapshotId: snapshot,
+        sourceId: kind,
+        sourceKind: kind,
+        url,
+        published: null,
+        ordinal,
+        record,
+      },
     ]);
     const c = await getCandidate(app.db, snapshot, ordinal);
     if (c === undefined) throw new Error('candidate not stored');
@@ -83,11 +118,19 @@ describe('dedupCandidate', () => {
   }
 
   it('merges reports of one signing from several sources into one record with all sources', async () => {
-    const a = await candidate('https://mps.test/c1/content.html', 'mps', codedRecord({ title_zh: '关于打击跨国犯罪合作的谅解备忘录' }));
+    const a = await candidate(
+      'https://mps.test/c1/content.html',
+      'mps',
+      codedRecord({ title_zh: '关于打击跨国犯罪合作的谅解备忘录' }),
+    );
     const b = await candidate(
       'https://news.test/world/1.htm',
       'news',
-      codedRecord({ date_signed: '2016-11-23', title_en: 'MoU on combating transnational crime', topics: ['counterdrug'] }),
+      codedRecord({
+        date_signed: '2016-11-23',
+        title_en: 'MoU on combating transnational crime',
+        topics: ['counterdrug'],
+      }),
     );
     expect(a.created).toBe(true);
     expect(b).toEqual({ agreementId: a.agreementId, created: false });
@@ -101,23 +144,47 @@ describe('dedupCandidate', () => {
 
   it('keeps documents of one announcement apart even when they look alike', async () => {
     const url = 'https://mps.test/c2/content.html';
-    const a = await candidate(url, 'mps', codedRecord({ doc_type: 'unspecified', title_zh: null }), 0);
+    const a = await candidate(
+      url,
+      'mps',
+      codedRecord({ doc_type: 'unspecified', title_zh: null }),
+      0,
+    );
     const b = await candidate(url, 'mps', codedRecord({ doc_type: 'mou', title_zh: null }), 1);
     expect(b.agreementId).not.toBe(a.agreementId);
   });
 
   it('keeps the yearly meeting minutes of a series as one agreement per meeting', async () => {
-    const minutes = (date: string) => codedRecord({ doc_type: 'meeting_minutes', date_signed: date, year: Number(date.slice(0, 4)), title_zh: null });
+    const minutes = (date: string) =>
+      codedRecord({
+        doc_type: 'meeting_minutes',
+        date_signed: date,
+        year: Number(date.slice(0, 4)),
+        title_zh: null,
+      });
     const y1 = await candidate('https://mps.test/2015.html', 'mps', minutes('2015-12-10'));
     const y2 = await candidate('https://mps.test/2016.html', 'mps', minutes('2016-12-08'));
     expect(y2.agreementId).not.toBe(y1.agreementId);
   });
 
   it('adds a source to an approved record without changing its reviewed values', async () => {
-    const a = await candidate('https://mps.test/c3.html', 'mps', codedRecord({ topics: ['counterdrug'] }));
+    const a = await candidate(
+      'https://mps.test/c3.html',
+      'mps',
+      codedRecord({ topics: ['counterdrug'] }),
+    );
     const before = await getAgreement(app.db, a.agreementId);
-    await updateAgreement(app.db, a.agreementId, { status: 'approved', reviewer: 'ann' }, before?.version);
-    const b = await candidate('https://news.test/c3.html', 'news', codedRecord({ topics: ['cybercrime'], date_signed: '2016-11-23' }));
+    await updateAgreement(
+      app.db,
+      a.agreementId,
+      { status: 'approved', reviewer: 'ann' },
+      before?.version,
+    );
+    const b = await candidate(
+      'https://news.test/c3.html',
+      'news',
+      codedRecord({ topics: ['cybercrime'], date_signed: '2016-11-23' }),
+    );
     expect(b.agreementId).toBe(a.agreementId);
     const after = await getAgreement(app.db, a.agreementId);
     expect(after?.record.topics).toEqual(['counterdrug']);

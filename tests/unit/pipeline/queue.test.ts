@@ -9,7 +9,13 @@ import { tempApp } from '../../helpers/temp.js';
 async function newCrawl(app: Awaited<ReturnType<typeof tempApp>>): Promise<number> {
   const row = await app.db
     .insertInto('crawls')
-    .values({ started_at: '', finished_at: null, status: 'running', source_ids: '[]', options: '{}' })
+    .values({
+      started_at: '',
+      finished_at: null,
+      status: 'running',
+      source_ids: '[]',
+      options: '{}',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -21,7 +27,12 @@ function handlers(partial: Partial<StageHandlers>): StageHandlers {
   return { fetch: noop, parse: noop, extract: noop, dedup: noop, ...partial };
 }
 
-const run = (queue: EmbeddedQueue, crawlId: number, h: StageHandlers, extra: { maxAttempts?: number } = {}) =>
+const run = (
+  queue: EmbeddedQueue,
+  crawlId: number,
+  h: StageHandlers,
+  extra: { maxAttempts?: number } = {},
+) =>
   queue.run({
     crawlId,
     handlers: h,
@@ -44,14 +55,22 @@ describe('EmbeddedQueue', () => {
   });
 
   it('adds a (stage, key) once, however often it is enqueued', async () => {
-    const job = { stage: 'fetch' as const, key: 'https://a.test/1', sourceId: 's', url: 'https://a.test/1', host: 'a.test' };
+    const job = {
+      stage: 'fetch' as const,
+      key: 'https://a.test/1',
+      sourceId: 's',
+      url: 'https://a.test/1',
+      host: 'a.test',
+    };
     expect(await queue.enqueue(crawlId, [job, job])).toBe(1);
     expect(await queue.enqueue(crawlId, [job])).toBe(0);
   });
 
   it('runs stage chains to the end and commits each job with its children', async () => {
     const seen: string[] = [];
-    await queue.enqueue(crawlId, [{ stage: 'fetch', key: 'u1', sourceId: 's', url: 'u1', host: 'h' }]);
+    await queue.enqueue(crawlId, [
+      { stage: 'fetch', key: 'u1', sourceId: 's', url: 'u1', host: 'h' },
+    ]);
     const summary = await run(
       queue,
       crawlId,
@@ -76,7 +95,9 @@ describe('EmbeddedQueue', () => {
 
   it('retries retryable failures with the delay it is given, then succeeds', async () => {
     let calls = 0;
-    await queue.enqueue(crawlId, [{ stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' }]);
+    await queue.enqueue(crawlId, [
+      { stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' },
+    ]);
     const summary = await run(
       queue,
       crawlId,
@@ -108,12 +129,18 @@ describe('EmbeddedQueue', () => {
       }),
     );
     expect(summary).toMatchObject({ done: 1, failed: 1 });
-    const failed = await app.db.selectFrom('jobs').select(['key', 'last_error']).where('state', '=', 'failed').execute();
+    const failed = await app.db
+      .selectFrom('jobs')
+      .select(['key', 'last_error'])
+      .where('state', '=', 'failed')
+      .execute();
     expect(failed).toEqual([{ key: 'bad', last_error: 'PARSE: garbled page' }]);
   });
 
   it('gives up after maxAttempts on a storm of 5xx and records the last reason', async () => {
-    await queue.enqueue(crawlId, [{ stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' }]);
+    await queue.enqueue(crawlId, [
+      { stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' },
+    ]);
     let calls = 0;
     const summary = await run(
       queue,
@@ -135,7 +162,13 @@ describe('EmbeddedQueue', () => {
     let peak = 0;
     await queue.enqueue(
       crawlId,
-      Array.from({ length: 12 }, (_, i) => ({ stage: 'fetch' as const, key: `u${i}`, sourceId: 's', url: `u${i}`, host: 'one.test' })),
+      Array.from({ length: 12 }, (_, i) => ({
+        stage: 'fetch' as const,
+        key: `u${i}`,
+        sourceId: 's',
+        url: `u${i}`,
+        host: 'one.test',
+      })),
     );
     await run(
       queue,
@@ -154,7 +187,9 @@ describe('EmbeddedQueue', () => {
   });
 
   it('resumes: jobs left running by a killed process go back to the queue and finish', async () => {
-    await queue.enqueue(crawlId, [{ stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' }]);
+    await queue.enqueue(crawlId, [
+      { stage: 'fetch', key: 'u', sourceId: 's', url: 'u', host: 'h' },
+    ]);
     await app.db.updateTable('jobs').set({ state: 'running' }).execute();
     expect(await requeueRunning(app.db, crawlId)).toBe(1);
     const summary = await run(queue, crawlId, handlers({}));

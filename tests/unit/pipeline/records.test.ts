@@ -9,10 +9,26 @@ describe('renewals', () => {
     const items = markRenewals([
       { id: 'b', record: codedRecord({ date_signed: '2018-05-01' }) },
       { id: 'a', record: codedRecord({ date_signed: '2016-11-22' }) },
-      { id: 'c', record: codedRecord({ date_signed: '2018-05-01', counterpart_countries: ['LAO'] }) },
-      { id: 'd', record: codedRecord({ forum: 'SCO', counterpart_countries: [], scope: 'multilateral', date_signed: '2019' }) },
+      {
+        id: 'c',
+        record: codedRecord({ date_signed: '2018-05-01', counterpart_countries: ['LAO'] }),
+      },
+      {
+        id: 'd',
+        record: codedRecord({
+          forum: 'SCO',
+          counterpart_countries: [],
+          scope: 'multilateral',
+          date_signed: '2019',
+        }),
+      },
     ]);
-    expect(Object.fromEntries(items.map((i) => [i.id, i.record.is_renewal]))).toEqual({ a: false, b: true, c: false, d: false });
+    expect(Object.fromEntries(items.map((i) => [i.id, i.record.is_renewal]))).toEqual({
+      a: false,
+      b: true,
+      c: false,
+      d: false,
+    });
   });
 
   it('does not count two documents signed the same day as renewals of each other', () => {
@@ -28,12 +44,34 @@ describe('CSV export', () => {
   it('flattens nested fields and joins lists so a spreadsheet reads it', () => {
     const record = Agreement.parse({
       id: 'PW-000001',
-      ...codedRecord({ title_zh: '关于打击跨国犯罪合作的谅解备忘录', topics: ['counterdrug', 'transnational_crime'] }),
+      ...codedRecord({
+        title_zh: '关于打击跨国犯罪合作的谅解备忘录',
+        topics: ['counterdrug', 'transnational_crime'],
+      }),
       sources: [
-        { url: 'https://a.test/1', source_kind: 'mps', published: '2016-11-22', fetched_at: null, snapshot_sha256: null, archive_url: null },
-        { url: 'https://b.test/2', source_kind: 'news', published: null, fetched_at: null, snapshot_sha256: null, archive_url: null },
+        {
+          url: 'https://a.test/1',
+          source_kind: 'mps',
+          published: '2016-11-22',
+          fetched_at: null,
+          snapshot_sha256: null,
+          archive_url: null,
+        },
+        {
+          url: 'https://b.test/2',
+          source_kind: 'news',
+          published: null,
+          fetched_at: null,
+          snapshot_sha256: null,
+          archive_url: null,
+        },
       ],
-      review: { status: 'approved', reviewer: 'ann', reviewed_at: '2026-01-01T00:00:00Z', note: 'ok, "quoted"' },
+      review: {
+        status: 'approved',
+        reviewer: 'ann',
+        reviewed_at: '2026-01-01T00:00:00Z',
+        note: 'ok, "quoted"',
+      },
     });
     const rows = parse(toCsv([record]), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);

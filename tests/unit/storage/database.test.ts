@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendReview, insertAgreement, nextAgreementId } from '../../../storage/agreements.js';
-import { tempApp } from '../../helpers/temp.js';
 import { codedRecord } from '../../helpers/records.js';
+import { tempApp } from '../../helpers/temp.js';
 
 describe('storage', () => {
   let app: Awaited<ReturnType<typeof tempApp>>;
@@ -18,9 +18,21 @@ describe('storage', () => {
   it('opens SQLite in WAL mode with every table migrated', async () => {
     const mode = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(app.db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
-    const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(app.db);
+    const tables = await sql<{
+      name: string;
+    }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(app.db);
     const names = tables.rows.map((r) => r.name);
-    for (const t of ['sources', 'jobs', 'snapshots', 'documents', 'candidates', 'agreements', 'agreement_sources', 'review_log', 'releases']) {
+    for (const t of [
+      'sources',
+      'jobs',
+      'snapshots',
+      'documents',
+      'candidates',
+      'agreements',
+      'agreement_sources',
+      'review_log',
+      'releases',
+    ]) {
       expect(names).toContain(t);
     }
   });
@@ -30,7 +42,9 @@ describe('storage', () => {
       const id = await insertAgreement(trx, { record: codedRecord(), status: 'pending' });
       await appendReview(trx, { agreementId: id, action: 'approve', reviewer: 'ann' });
     });
-    await expect(sql`UPDATE review_log SET reviewer = 'mallory'`.execute(app.db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE review_log SET reviewer = 'mallory'`.execute(app.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`DELETE FROM review_log`.execute(app.db)).rejects.toThrow(/append-only/);
     const rows = await app.db.selectFrom('review_log').select('reviewer').execute();
     expect(rows.map((r) => r.reviewer)).toEqual(['ann']);

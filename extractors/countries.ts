@@ -1,0 +1,443 @@
+import countries from 'i18n-iso-countries';
+import enLocale from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import zhLocale from 'i18n-iso-countries/langs/zh.json' with { type: 'json' };
+import { REGIONS, type Region, type Scope } from '../schemas/codes.js';
+import aliasesRaw from './data/country-aliases.json' with { type: 'json' };
+import forumsRaw from './data/forums.json' with { type: 'json' };
+import regionsRaw from './data/regions.json' with { type: 'json' };
+import { guard, KeywordMatcher, type MatcherEntry } from './matcher.js';
+import { clauseAround, type PreparedText, type Span } from './text.js';
+import type { DocMention, SigningEvent } from './types.js';
+
+/**
+ * Counterpart countries, forum, scope and region. The gazetteer is i18n-iso-countries' Chinese
+ * and English names plus maintained aliases (data/country-aliases.json); only countries that
+ * are party to the signing count, judged from the document title, the signing sentence
+ * (中越双方, 越方, China and Vietnam, 越南公安部) and then the text that leads up to it.
+ */
+
+countries.registerLocale(enLocale);
+countries.registerLocale(zhLocale);
+
+export type MentionKind = 'name' | 'demonym' | 'side' | 'pair' | 'china';
+
+interface CountryValue {
+  readonly codes: readonly string[];
+  readonly kind: MentionKind;
+}
+
+export interface CountryMention extends Span {
+  /** Candidate codes; one after ambiguity resolution. */
+  readonly codes: readonly string[];
+  readonly kind: MentionKind;
+  /** How strongly the wording makes this country a party (0 = China / not a party). */
+  readonly strength: number;
+}
+
+interface AliasRow {
+  readonly term: string;
+  readonly codes: readonly string[];
+  readonly kind?: string;
+  readonly rejectIfPreceded?: string;
+  readonly rejectIfFollowed?: string;
+}
+
+interface AliasFile {
+  readonly sideFollowGuard: string;
+  readonly pairPrecedeGuard: string;
+  readonly china: readonly string[];
+  readonly excludeGenerated: readonly string[];
+  readonly chainChars: Readonly<Record<string, string>>;
+  readonly aliases: readonly AliasRow[];
+}
+
+interface ForumRow {
+  readonly id: string;
+  readonly names_zh: readonly string[];
+  readonly names_en: readonly string[];
+  readonly agency: { readonly name: string; readonly type: string } | null;
+}
+
+const aliases: AliasFile = aliasesRaw;
+const forums: readonly ForumRow[] = forumsRaw.forums;
+
+/** Codes that are never a counterpart here: China itself, Hong Kong, Macao. */
+const NOT_COUNTERPARTS = new Set(['CHN', 'HKG', 'MAC']);
+
+function kindOf(value: string | undefined): MentionKind {
+  if (value === undefined || value === 'name') return 'name';
+  if (value === 'side' || value === 'pair' || value === 'demonym') return value;
+  throw new TypeError(`Expected alias kind name|side|pair|demonym, got \`${value}\``);
+}
+
+function buildGazetteer(): KeywordMatcher<CountryValue> {
+  const entries: MatcherEntry<CountryValue>[] = [];
+  const chinaValue: CountryValue = { codes: [], kind: 'china' };
+  for (const term of aliases.china) entries.push({ term, value: chinaValue });
+  const sideGuard = guard(aliases.sideFollowGuard);
+  const pairGuard = guard(aliases.pairPrecedeGuard);
+  for (const row of aliases.aliases) {
+    const kind = kindOf(row.kind);
+    entries.push({
+      term: row.term,
+      value: { codes: row.codes, kind },
+      rejectIfPreceded: guard(row.rejectIfPreceded) ?? (kind === 'pair' ? pairGuard : undefined),
+      rejectIfFollowed: guard(row.rejectIfFollowed) ?? (kind === 'side' ? sideGuard : undefined),
+    });
+  }
+  const excluded = new Set(aliases.excludeGenerated);
+  for (const lang of ['zh', 'en'] as const) {
+    const names = countries.getNames(lang, { select: 'all' });
+    for (const [alpha2, list] of Object.entries(names)) {
+      const alpha3 = countries.alpha2ToAlpha3(alpha2);
+      if (alpha3 === undefined) continue;
+      const value: CountryValue = {
+        codes: NOT_COUNTERPARTS.has(alpha3) ? [] : [alpha3],
+        kind: NOT_COUNTERPARTS.has(alpha3) ? 'china' : 'name',
+      };
+      for (const rawName of list) {
+        // Inverted forms ("Korea, Republic of") never occur in running text.
+        const name = rawName.replace(/（/g, '(').replace(/）/g, ')');
+        if (excluded.has(name) || name.includes(', ')) continue;
+        entries.push({ term: name, value });
+      }
+    }
+  }
+  return new KeywordMatcher(entries);
+}
+
+const GAZETTEER = buildGazetteer();
+
+const CHAIN_CHARS = aliases.chainChars;
+const CHAIN_RE = new RegExp(
+  `中([${Object.keys(CHAIN_CHARS).join('')}]{2,6})(?=[两三四五六七]?[国方]|各方|警方|执法|联合|边境|湄公河|合作|双方|三方|四方|五方|六方)`,
+  'g',
+);
+
+interface ForumValue {
+  readonly id: string;
+}
+
+const FORUMS = new KeywordMatcher<ForumValue>(
+  forums.flatMap((f) =>
+    [...f.names_zh, ...f.names_en].map((term) => ({ term, value: { id: f.id } })),
+  ),
+);
+
+const FORUM_AGENCY = new Map(forums.map((f) => [f.id, f.agency]));
+
+const REGION_OF = new Map<string, Region>();
+for (const [region, codes] of Object.entries(regionsRaw.regions)) {
+  const code = REGIONS.find((r) => r === region);
+  if (code === undefined) {
+    throw new TypeError(`Expected a region from REGIONS in regions.json, got \`${region}\``);
+  }
+  for (const c of codes) REGION_OF.set(c, code);
+}
+
+export function regionOf(code: string): Region | null {
+  return REGION_OF.get(code) ?? null;
+}
+
+/** English short name for agency labels ("Ministry of Public Security of Vietnam"). */
+export function countryNameEn(code: string): string {
+  const alpha2 = countries.alpha3ToAlpha2(code);
+  if (alpha2 === undefined) return code;
+  return (
+    countries.getName(alpha2, 'en', { select: 'alias' }) ??
+    countries.getName(alpha2, 'en', { select: 'official' }) ??
+    code
+  );
+}
+
+export function forumAgency(
+  id: string,
+): { readonly name: string; readonly type: string } | null | undefined {
+  return FORUM_AGENCY.get(id);
+}
+
+// --- mention strength -------------------------------------------------------------------
+
+const ATTACHED_ZH =
+  /^(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:公安|内政|内务|警|国家警察|国家安全|移民|边防|边境警察|禁毒|司法部|国土安全|总统|总理|副总理|首相|副首相|部长|副部长|大臣|驻华|执法|方)/;
+const ATTACHED_EN =
+  /^(?:'s|’s)?\s+(?:Ministry|Minister|Deputy|Vice|First|Interior|Internal|Home|Public Security|National Police|Police|police|counterpart|[Gg]overnment|State Secretary|Immigration|Border|Security|law enforcement|Prime|President)/;
+const OF_AGENCY_BEFORE =
+  /(?:Ministry|Minister|Police|Department|Committee|Service|Agency|Government|Affairs|Security|Interior)\b[^.,;]{0,40}\bof\s+(?:the\s+)?(?:[A-Z][a-z']+\s+){0,4}$/;
+const CHINA_AND_BEFORE =
+  /(?:中国|中方|中华人民共和国|我国|China|Chinese|Beijing)\s*(?:与|和|同|及|、|and|&|-|–|—|,)\s*(?:the\s+)?$/;
+const AND_CHINA_AFTER = /^\s*(?:与|和|同|and|&|-|–|—)\s*(?:中国|中方|China|Chinese)/;
+const WITH_BEFORE =
+  /(?:与|同|和|向|会见|会晤|会谈|访问|with|met|visiting|visit to|between)\s*(?:the\s+)?$/;
+const VENUE_CLAUSE = /期间|间隙|前夕|之际|sidelines|margins|on the margin/;
+
+function strengthOf(doc: PreparedText, kind: MentionKind, start: number, end: number): number {
+  if (kind === 'china') return 0;
+  if (kind === 'side' || kind === 'pair') return 3;
+  const text = doc.text;
+  const after = text.slice(end, end + 20);
+  const before = text.slice(Math.max(0, start - 60), start);
+  if (ATTACHED_ZH.test(after) || ATTACHED_EN.test(after)) return 3;
+  if (CHINA_AND_BEFORE.test(before) || AND_CHINA_AFTER.test(after)) return 3;
+  if (OF_AGENCY_BEFORE.test(before)) return 3;
+  const base = WITH_BEFORE.test(before) ? 2 : kind === 'demonym' ? 1.5 : 1;
+  const clause = clauseAround(doc, start, { start: 0, end: text.length });
+  if (VENUE_CLAUSE.test(text.slice(clause.start, clause.end))) return 0.5;
+  return base;
+}
+
+// --- finding mentions -------------------------------------------------------------------
+
+const pageNameCache = new WeakMap<PreparedText, Set<string>>();
+
+/** Codes named unambiguously anywhere on the page (resolves 中巴, 巴方, Korea …). */
+function pageNames(doc: PreparedText): Set<string> {
+  const cached = pageNameCache.get(doc);
+  if (cached !== undefined) return cached;
+  const names = new Set<string>();
+  for (const m of GAZETTEER.find(doc.text)) {
+    if (m.value.codes.length === 1 && (m.value.kind === 'name' || m.value.kind === 'demonym')) {
+      names.add(m.value.codes[0] ?? '');
+    }
+  }
+  pageNameCache.set(doc, names);
+  return names;
+}
+
+function disambiguate(doc: PreparedText, codes: readonly string[]): readonly string[] {
+  if (codes.length <= 1) return codes;
+  const named = pageNames(doc);
+  const hit = codes.find((c) => named.has(c));
+  return [hit ?? codes[0] ?? ''];
+}
+
+/** Country mentions in `[from, to)`, China included (strength 0) so callers can see it. */
+export function findCountryMentions(doc: PreparedText, from: number, to: number): CountryMention[] {
+  const text = doc.text;
+  const out: CountryMention[] = [];
+  const chains: Span[] = [];
+  CHAIN_RE.lastIndex = from;
+  for (let m = CHAIN_RE.exec(text); m !== null && m.index < to; m = CHAIN_RE.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    chains.push({ start, end });
+    for (const c of m[1] ?? '') {
+      const code = CHAIN_CHARS[c];
+      if (code !== undefined) out.push({ start, end, codes: [code], kind: 'pair', strength: 3 });
+    }
+  }
+  let cursor = from;
+  for (const seg of [...chains, { start: to, end: to }]) {
+    for (const m of GAZETTEER.find(text, cursor, seg.start)) {
+      let hit = m;
+      if (m.value.kind === 'pair') {
+        // 其中巴西: a full name starting inside the pair beats the pair reading.
+        const inner = GAZETTEER.matchAt(text, m.start + 1, to);
+        if (inner !== undefined && inner.value.kind === 'name' && inner.end >= m.end) hit = inner;
+      }
+      const codes = disambiguate(doc, hit.value.codes);
+      out.push({
+        start: hit.start,
+        end: hit.end,
+        codes,
+        kind: hit.value.kind,
+        strength: strengthOf(doc, hit.value.kind, hit.start, hit.end),
+      });
+    }
+    cursor = seg.end;
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+export interface ForumMention extends Span {
+  readonly id: string;
+  readonly venue: boolean;
+}
+
+export function findForumMentions(doc: PreparedText, from: number, to: number): ForumMention[] {
+  return FORUMS.find(doc.text, from, to).map((m) => {
+    const clause = clauseAround(doc, m.start, { start: from, end: to });
+    return {
+      start: m.start,
+      end: m.end,
+      id: m.value.id,
+      venue: VENUE_CLAUSE.test(doc.text.slice(clause.start, clause.end)),
+    };
+  });
+}
+
+// --- parties ------------------------------------------------------------------------------
+
+export interface Parties {
+  readonly countries: readonly string[];
+  readonly forum: string | null;
+  readonly scope: Scope;
+  readonly region: Region | null;
+  /** Where the decision came from; drives confidence. */
+  readonly basis: 'title' | 'sentence' | 'context' | 'none';
+  /** The mentions that decided each country (first per code). */
+  readonly countryMentions: readonly CountryMention[];
+  readonly forumMention: ForumMention | null;
+}
+
+const TWO_SIDES =
+  /双方|两国|中外双方|bilateral|both sides|the two sides|two countries|two ministries/i;
+const MANY_SIDES =
+  /各方|多方|成员国|与会各国|三方|四方|五方|六方|[三四五六七八九十]国|member states|all parties|parties to/i;
+
+const NONE: Parties = {
+  countries: [],
+  forum: null,
+  scope: 'bilateral',
+  region: null,
+  basis: 'none',
+  countryMentions: [],
+  forumMention: null,
+};
+
+function firstPerCode(mentions: readonly CountryMention[]): CountryMention[] {
+  const seen = new Set<string>();
+  const out: CountryMention[] = [];
+  for (const m of mentions) {
+    const code = m.codes[0];
+    if (code === undefined || seen.has(code) || m.strength <= 0) continue;
+    seen.add(code);
+    out.push(m);
+  }
+  return out;
+}
+
+function sharedRegion(codes: readonly string[]): Region | null {
+  let region: Region | null = null;
+  for (const c of codes) {
+    const r = regionOf(c);
+    if (r === null || (region !== null && r !== region)) return null;
+    region = r;
+  }
+  return region;
+}
+
+function build(
+  mentions: readonly CountryMention[],
+  forum: ForumMention | null,
+  basis: Parties['basis'],
+): Parties {
+  const chosen = firstPerCode(mentions);
+  const codes = chosen.map((m) => m.codes[0] ?? '');
+  return {
+    countries: codes,
+    forum: forum?.id ?? null,
+    scope: forum !== null || codes.length > 1 ? 'multilateral' : 'bilateral',
+    region: forum !== null ? null : sharedRegion(codes),
+    basis,
+    countryMentions: chosen,
+    forumMention: forum,
+  };
+}
+
+/** Score per code: strength, doubled in the signing sentence, decaying with distance before it. */
+function scoreCodes(
+  sentenceMentions: readonly CountryMention[],
+  contextMentions: readonly CountryMention[],
+  headline: Span | null,
+  sentenceStart: number,
+): Map<string, { score: number; best: CountryMention }> {
+  const scores = new Map<string, { score: number; best: CountryMention }>();
+  const add = (m: CountryMention, weight: number): void => {
+    const code = m.codes[0];
+    if (code === undefined || m.strength <= 0) return;
+    const s = m.strength * weight;
+    const prev = scores.get(code);
+    if (prev === undefined) scores.set(code, { score: s, best: m });
+    else {
+      prev.score += s;
+      if (m.strength > prev.best.strength) prev.best = m;
+    }
+  };
+  for (const m of sentenceMentions) add(m, 2);
+  for (const m of contextMentions) {
+    const inHeadline = headline !== null && m.start >= headline.start && m.end <= headline.end;
+    add(m, inHeadline ? 1.5 : 1 / (1 + (sentenceStart - m.end) / 600));
+  }
+  return scores;
+}
+
+function top(scores: Map<string, { score: number; best: CountryMention }>): CountryMention | null {
+  let best: { score: number; best: CountryMention } | null = null;
+  for (const v of scores.values()) if (best === null || v.score > best.score) best = v;
+  return best?.best ?? null;
+}
+
+/**
+ * Who signed with China. `doc` is the document whose title may name the parties; the event
+ * gives the sentence and the context before it.
+ */
+export function resolveParties(
+  doc: PreparedText,
+  event: SigningEvent,
+  document: DocMention | null,
+): Parties {
+  const s = event.sentence;
+  const title = document?.titleZhSpan ?? document?.titleEnSpan ?? null;
+  if (title !== null) {
+    const titleMentions = findCountryMentions(doc, title.start, title.end);
+    const titleForum = findForumMentions(doc, title.start, title.end)[0] ?? null;
+    if (firstPerCode(titleMentions).length > 0) {
+      return build(titleMentions, titleForum, 'title');
+    }
+    if (titleForum !== null) return build([], titleForum, 'title');
+  }
+  // Titles of other documents in the same sentence say nothing about this one.
+  const outsideTitles = (m: Span): boolean =>
+    !doc.titles.some((t) => t.start <= m.start && m.end <= t.end && t.start >= s.start);
+  const sentenceMentions = findCountryMentions(doc, s.start, s.end).filter(outsideTitles);
+  const sentenceText = doc.text.slice(s.start, s.end);
+  const twoSides = TWO_SIDES.test(sentenceText);
+  const manySides = MANY_SIDES.test(sentenceText);
+  const sentenceForum =
+    findForumMentions(doc, s.start, s.end).find((f) => !f.venue && outsideTitles(f)) ?? null;
+  const strong = firstPerCode(sentenceMentions.filter((m) => m.strength >= 3));
+
+  const ctx = event.context;
+  const contextMentions = findCountryMentions(doc, ctx.start, ctx.end);
+  const headline = doc.headline !== null && doc.headline.end <= ctx.start ? doc.headline : null;
+  const headlineMentions =
+    headline === null ? [] : findCountryMentions(doc, headline.start, headline.end);
+  const allContext = [...headlineMentions, ...contextMentions];
+  const scores = scoreCodes(sentenceMentions, allContext, doc.headline, s.start);
+
+  if (!manySides && (twoSides || strong.length === 1)) {
+    const pool = strong.length > 0 ? strong : null;
+    const pick =
+      pool !== null
+        ? pool.reduce((a, b) =>
+            (scores.get(b.codes[0] ?? '')?.score ?? 0) > (scores.get(a.codes[0] ?? '')?.score ?? 0)
+              ? b
+              : a,
+          )
+        : top(scores);
+    if (pick !== null) return build([pick], null, pool !== null ? 'sentence' : 'context');
+  }
+  if (sentenceForum !== null) {
+    const listed = manySides ? sentenceMentions.filter((m) => m.strength >= 1) : [];
+    return build(listed, sentenceForum, 'sentence');
+  }
+  const inSentence = firstPerCode(sentenceMentions);
+  if (inSentence.length > 0) {
+    const chosen =
+      strong.length > 0 && !manySides ? strong : inSentence.filter((m) => m.strength >= 1);
+    if (chosen.length > 0) return build(chosen, null, 'sentence');
+  }
+  const contextForums = [
+    ...(headline === null ? [] : findForumMentions(doc, headline.start, headline.end)),
+    ...findForumMentions(doc, ctx.start, ctx.end),
+  ].filter((f) => !f.venue);
+  const contextStrong = firstPerCode(allContext.filter((m) => m.strength >= 3));
+  if (contextForums.length > 0 && (manySides || contextStrong.length === 0) && !twoSides) {
+    // Member states named around a forum meeting are attendees, not a list of signatories.
+    return build([], contextForums.at(-1) ?? null, 'context');
+  }
+  if (manySides && contextStrong.length > 1) return build(contextStrong, null, 'context');
+  const pick = top(scores);
+  return pick === null ? NONE : build([pick], null, 'context');
+}

@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { collapseWhitespace, parseHtml, stripSiteSuffix } from '../../../crawlers/html.js';
+
+const MPS_URL = 'https://www.mps.gov.cn/n2253534/n2253535/c4865543/content.html';
+
+const MPS_PAGE = `<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>王小洪会见越南公安部部长苏林_中华人民共和国公安部</title>
+<script>var tracking = "发布时间：1999-01-01"; document.write('<p>script text</p>');</script>
+<style>p { color: red }</style>
+</head><body>
+<div class="header"><h1 class="logo"><a href="/">中华人民共和国公安部</a></h1>
+ <nav><ul><li><a href="/n2253534/index.html">首页</a></li><li><a href="/n2254314/index.html">新闻中心</a></li>
+ <li><a href="/n2254098/index.html">警务公开</a></li><li><a href="/n6557558/index.html">办事服务</a></li></ul></nav></div>
+<div class="location">当前位置：<a href="/">首页</a> &gt; <a href="/n2254314/">公安要闻</a></div>
+<table width="100%"><tr>
+<td class="left">
+  <div class="title">王小洪会见越南公安部部长苏林</div>
+  <div class="info">发布时间：2016-11-22 来源：公安部网站 【字体：大 中 小】</div>
+  <div id="ozoom" class="TRS_Editor">
+    <p>　　11月22日，公安部部长在北京会见越南公安部部长苏林。</p>
+    <p>　　双方签署了《中华人民共和国公安部和越南公安部关于打击跨国犯罪合作的谅解备忘录》。</p>
+    <p>　　双方就打击跨国犯罪、
+    禁毒合作、反恐怖等交换了意见。</p>
+    <p>　　会见前，两部举行了会谈。</p>
+  </div>
+</td>
+<td class="right"><div class="related"><h3>相关新闻</h3><ul>
+  <li><a href="/n2254314/c1.html?utm_source=wx">公安部召开全国公安机关视频会议部署工作</a></li>
+  <li><a href="/n2254314/c2.html#top">公安部部署开展打击电信网络诈骗犯罪专项行动</a></li>
+  <li><a href="/n2254314/c3.html">公安部与多国警方联合开展行动成果显著</a></li></ul></div></td>
+</tr></table>
+<footer>版权所有：中华人民共和国公安部 地址：北京市东长安街14号 ICP备案编号：京ICP备05070602号</footer>
+</body></html>`;
+
+describe('parseHtml on a Chinese government article', () => {
+  const doc = parseHtml(MPS_PAGE, MPS_URL);
+
+  it('takes the headline, not the site logo or the <title> suffix', () => {
+    expect(doc.title).toBe('王小洪会见越南公安部部长苏林');
+  });
+
+  it('extracts the article paragraphs without navigation, sidebar, footer or scripts', () => {
+    const lines = doc.text.split('\n');
+    expect(lines[0]).toBe('王小洪会见越南公安部部长苏林');
+    expect(lines).toContain('11月22日，公安部部长在北京会见越南公安部部长苏林。');
+    expect(doc.text).toContain(
+      '《中华人民共和国公安部和越南公安部关于打击跨国犯罪合作的谅解备忘录》',
+    );
+    expect(doc.text).toContain('会见前，两部举行了会谈。');
+    for (const noise of [
+      '首页',
+      '相关新闻',
+      '版权所有',
+      'script text',
+      'color: red',
+      '电信网络诈骗',
+    ]) {
+      expect(doc.text).not.toContain(noise);
+    }
+  });
+
+  it('joins a source line break inside Chinese text without inserting a space', () => {
+    expect(doc.text).toContain('双方就打击跨国犯罪、禁毒合作、反恐怖等交换了意见。');
+  });
+
+  it('reads the labelled publication date, not a date in a script', () => {
+    expect(doc.published).toBe('2016-11-22');
+  });
+
+  it('returns links absolute, normalised and deduplicated, with their text', () => {
+    const urls = doc.links.map((l) => l.url);
+    expect(urls).toContain('https://www.mps.gov.cn/n2254314/c1.html');
+    expect(urls).toContain('https://www.mps.gov.cn/n2254314/c2.html');
+    expect(urls).toContain('https://www.mps.gov.cn/n2254098/index.html');
+    expect(urls.filter((u) => u === 'https://www.mps.gov.cn/')).toHaveLength(1);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(doc.links.find((l) => l.url.endsWith('/c3.html'))?.text).toBe(
+      '公安部与多国警方联合开展行动成果显著',
+    );
+    expect(doc.url).toBe(MPS_URL);
+  });
+});
+
+function page(head: string, body: string): string {
+  return `<html><head>${head}</head><body>${body}</body></html>`;
+}
+
+const ARTICLE =
+  '<div class="content"><p>中国公安部与外国内政部签署合作文件，双方同意加强执法合作，共同打击跨国犯罪。</p><p>双方还就反恐、禁毒等议题交换了意见。</p></div>';
+
+describe('publication dates', () => {
+  it('reads meta tags: PubDate, article:published_time, publishdate', () => {
+    expect(
+      parseHtml(page('<meta name="PubDate" content="2016-11-22 10:00">', ARTICLE), null).published,
+    ).toBe('2016-11-22');
+    expect(
+      parseHtml(
+        page(
+          '<meta property="article:published_time" content="2019-04-25T23:30:00+08:00">',
+          ARTICLE,
+        ),
+        null,
+      ).published,
+    ).toBe('2019-04-25');
+    expect(
+      parseHtml(page('<meta name="publishdate" content="20170918">', ARTICLE), null).published,
+    ).toBe('2017-09-18');
+  });
+
+  it('reads JSON-LD datePublished', () => {
+    const ld =
+      '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-06-01T08:00:00Z"}</script>';
+    expect(parseHtml(page(ld, ARTICLE), null).published).toBe('2023-06-01');
+  });
+
+  it('reads a Chinese date under the title', () => {
+    const html = page(
+      '<title>中越签署合作文件</title>',
+      `<h1>中越签署合作文件</h1><div class="info">2016年11月22日 10:30 来源：新华网</div>${ARTICLE}`,
+    );
+    expect(parseHtml(html, null).published).toBe('2016-11-22');
+  });
+
+  it('reads the date at the end of a 来源 line', () => {
+    const html = page(
+      '<title>中越签署合作文件</title>',
+      `<h1>中越签署合作文件</h1><div>来源：新华网　2015-10-08 09:12:01</div>${ARTICLE}<p>上一篇 2014-01-01</p>`,
+    );
+    expect(parseHtml(html, null).published).toBe('2015-10-08');
+  });
+
+  it('reads an English dateline', () => {
+    const html = page(
+      '<title>China, Vietnam sign police cooperation deal - Xinhua</title>',
+      '<h1>China, Vietnam sign police cooperation deal</h1><p class="date">Nov 22, 2016</p><div class="content"><p>BEIJING, Nov. 22 (Xinhua) -- China and Vietnam signed a memorandum of understanding on cooperation against transnational crime on Tuesday.</p></div>',
+    );
+    const doc = parseHtml(html, 'https://english.news.cn/2016/1122/c_135850123.htm');
+    expect(doc.title).toBe('China, Vietnam sign police cooperation deal');
+    expect(doc.published).toBe('2016-11-22');
+    expect(
+      parseHtml(page('', '<h1>A headline here</h1><p>Published: 22 November 2016</p>'), null)
+        .published,
+    ).toBe('2016-11-22');
+  });
+
+  it('reads Chinese-numeral and full-width dates', () => {
+    expect(
+      parseHtml(page('', '<h1>标题标题标题</h1><p>二〇一六年十一月二十二日</p>'), null).published,
+    ).toBe('2016-11-22');
+    expect(
+      parseHtml(page('', '<h1>标题标题标题</h1><p>发布时间：２０１６年１１月２２日</p>'), null)
+        .published,
+    ).toBe('2016-11-22');
+  });
+
+  it('reads TRS URLs: /t20161122_ fully, /201611/ only to confirm a date in the page', () => {
+    const trs =
+      'https://www.fmprc.gov.cn/web/gjhdq_676201/gj_676203/201611/t20161122_9367301.shtml';
+    expect(parseHtml(page('', ARTICLE), trs).published).toBe('2016-11-22');
+    const monthOnly = 'https://hr.china-embassy.gov.cn/chn/sxxx/201709/content_1.htm';
+    const body = `${ARTICLE}<p>会谈于2017年9月18日举行。此前，双方曾于2015年签署协议。</p>`;
+    expect(parseHtml(page('', body), monthOnly).published).toBe('2017-09-18');
+    expect(parseHtml(page('', ARTICLE), monthOnly).published).toBeNull();
+  });
+
+  it('returns null when the page has no date', () => {
+    expect(parseHtml(page('<title>无日期</title>', ARTICLE), null).published).toBeNull();
+  });
+});
+
+describe('links', () => {
+  const base = 'https://it.china-embassy.gov.cn/chn/sbdt/201510/t20151008_9476232.htm';
+  const html = page(
+    '',
+    `<div id="list"><a href="./t20151009_1.htm?utm_medium=x#c">第一条新闻标题</a>
+     <a href="../201709/t20170918_2915255.htm"><img src="x.jpg" alt="图片新闻标题"></a>
+     <a href="../201709/t20170918_2915255.htm">第二条新闻标题</a></div>
+     <div id="other"><a href="javascript:void(0)">打印</a><a href="mailto:a@b.cn">邮箱</a>
+     <a href="ftp://x.cn/f">FTP</a><a href="https://WWW.GWYTB.GOV.CN:443/zl/?b=2&a=1">台办</a><a href="#top">顶部</a></div>`,
+  );
+
+  it('resolves, normalises, filters and deduplicates', () => {
+    const doc = parseHtml(html, base);
+    expect(doc.links).toEqual([
+      {
+        url: 'https://it.china-embassy.gov.cn/chn/sbdt/201510/t20151009_1.htm',
+        text: '第一条新闻标题',
+      },
+      {
+        url: 'https://it.china-embassy.gov.cn/chn/sbdt/201709/t20170918_2915255.htm',
+        text: '图片新闻标题',
+      },
+      { url: 'https://www.gwytb.gov.cn/zl/?a=1&b=2', text: '台办' },
+    ]);
+  });
+
+  it('collects only inside linkSelector when given', () => {
+    const doc = parseHtml(html, base, { linkSelector: '#list' });
+    expect(doc.links.map((l) => l.url)).toEqual([
+      'https://it.china-embassy.gov.cn/chn/sbdt/201510/t20151009_1.htm',
+      'https://it.china-embassy.gov.cn/chn/sbdt/201709/t20170918_2915255.htm',
+    ]);
+  });
+
+  it('honours <base href> and keeps only absolute links without a page URL', () => {
+    const withBase = page(
+      '<base href="https://cn.baochinhphu.vn/news/">',
+      '<a href="a-1.htm">越南新闻标题</a>',
+    );
+    expect(parseHtml(withBase, null).links).toEqual([
+      { url: 'https://cn.baochinhphu.vn/news/a-1.htm', text: '越南新闻标题' },
+    ]);
+    expect(
+      parseHtml(page('', '<a href="/rel">x</a><a href="https://x.cn/abs">y</a>'), null).links,
+    ).toEqual([{ url: 'https://x.cn/abs', text: 'y' }]);
+  });
+
+  it('follows frames and meta refresh of old sites', () => {
+    const html2 =
+      '<html><head><meta http-equiv="refresh" content="0; url=/chn/index.htm"></head><frameset><frame src="/main.htm"></frameset></html>';
+    const urls = parseHtml(html2, 'http://old.gov.cn/').links.map((l) => l.url);
+    expect(urls).toEqual(
+      expect.arrayContaining(['http://old.gov.cn/chn/index.htm', 'http://old.gov.cn/main.htm']),
+    );
+  });
+});
+
+describe('robustness', () => {
+  it('returns what a truncated page holds', () => {
+    const cut = MPS_PAGE.slice(0, MPS_PAGE.indexOf('会见前'));
+    const doc = parseHtml(`${cut}<p>　　双方还<a href="/n2254314/c9.h`, MPS_URL);
+    expect(doc.title).toBe('王小洪会见越南公安部部长苏林');
+    expect(doc.text).toContain('越南公安部部长苏林。');
+    expect(doc.published).toBe('2016-11-22');
+  });
+
+  it('never throws on junk or pathological markup', () => {
+    for (const junk of [
+      '',
+      '<<<>>>',
+      '</div></p><td>孤立文本',
+      '<html><body><p>未闭合',
+      '\u0000\uFFFD<script>',
+    ]) {
+      expect(() => parseHtml(junk, null)).not.toThrow();
+    }
+    expect(parseHtml('', null)).toEqual({
+      url: null,
+      title: null,
+      text: '',
+      published: null,
+      links: [],
+    });
+    const deep = `${'<div>'.repeat(5000)}深层文本内容很多很多${'</div>'.repeat(5000)}`;
+    expect(parseHtml(deep, null).text).toContain('深层文本内容很多很多');
+  });
+
+  it('stays fast on hostile markup: absurd nesting and huge whitespace runs', () => {
+    const started = Date.now();
+    const nested = `<title>深层页面标题_网站</title>${'<div class="title">'.repeat(60_000)}深层文本内容&amp;很多${'</div>'.repeat(60_000)}`;
+    const doc = parseHtml(nested, 'https://x.cn/201611/t20161122_1.htm');
+    expect(doc.title).toBe('深层页面标题');
+    expect(doc.text).toContain('深层文本内容&很多');
+    expect(doc.published).toBe('2016-11-22');
+    const spaces = parseHtml(
+      `<title>a${' '.repeat(500_000)}b</title><p>c${' \t'.repeat(500_000)}x</p>`,
+      null,
+    );
+    expect(spaces.text).toBe('a b\nc x');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('uses contentSelector when it matches, the generic extractor otherwise', () => {
+    const html = page(
+      '<title>标题甲乙丙丁</title>',
+      `<div id="a"><p>选择器指定的正文内容。</p></div>${ARTICLE}`,
+    );
+    expect(parseHtml(html, null, { contentSelector: '#a' }).text).toBe(
+      '标题甲乙丙丁\n选择器指定的正文内容。',
+    );
+    expect(parseHtml(html, null, { contentSelector: '#missing' }).text).toContain(
+      '共同打击跨国犯罪',
+    );
+  });
+
+  it('names a bad option', () => {
+    expect(() => parseHtml('', null, { contentSelector: '##bad[' })).toThrow(
+      /`contentSelector`.*`##bad\[`/,
+    );
+    expect(() => parseHtml('', null, { maxLinks: -1 })).toThrow(/`maxLinks`/);
+  });
+});
+
+describe('helpers', () => {
+  it('strips site names from <title>', () => {
+    expect(stripSiteSuffix('王小洪会见越南公安部部长苏林_中华人民共和国公安部')).toBe(
+      '王小洪会见越南公安部部长苏林',
+    );
+    expect(stripSiteSuffix('中越签署合作文件 - 中华人民共和国外交部')).toBe('中越签署合作文件');
+    expect(stripSiteSuffix('China, Vietnam sign deal-Xinhua')).toBe('China, Vietnam sign deal');
+    expect(stripSiteSuffix('China-Vietnam police cooperation | Global Times')).toBe(
+      'China-Vietnam police cooperation',
+    );
+    expect(stripSiteSuffix('China-Vietnam')).toBe('China-Vietnam');
+  });
+
+  it('collapses whitespace but keeps full-width characters', () => {
+    expect(collapseWhitespace('  a \t b\n c  ')).toBe('a b c');
+    expect(collapseWhitespace('公安部\n  部长（ＭＰＳ）')).toBe('公安部部长（ＭＰＳ）');
+  });
+});
+
+describe('stripSiteSuffix edge cases', () => {
+  it('cuts only the site name, keeping dashes inside the headline', () => {
+    expect(stripSiteSuffix('中越警务合作——新的里程碑_中华人民共和国公安部')).toBe(
+      '中越警务合作——新的里程碑',
+    );
+    expect(stripSiteSuffix('中越警务合作——新华网')).toBe('中越警务合作');
+    expect(stripSiteSuffix('A long headline - Section - Ministry of Foreign Affairs')).toBe(
+      'A long headline',
+    );
+    expect(stripSiteSuffix('Police chiefs meet in Hanoi-Ho Chi Minh')).toBe(
+      'Police chiefs meet in Hanoi-Ho Chi Minh',
+    );
+  });
+});
