@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { FatalError } from '../core/errors.js';
-import { type Dialect, StaticMigrationProvider } from './migrations.js';
+import { type Dialect, StaticMigrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type { Database } from './schema.js';
