@@ -128,6 +128,18 @@ export interface CountersTable {
   value: number;
 }
 
+export interface ReviewItemsTable {
+  id: Generated<number>;
+  agreement_id: string;
+  kind: string;
+  field: string | null;
+  details: string;
+  status: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
 export interface Database {
   sources: SourcesTable;
   crawls: CrawlsTable;
@@ -140,4 +152,5 @@ export interface Database {
   review_log: ReviewLogTable;
   releases: ReleasesTable;
   counters: CountersTable;
+  review_items: ReviewItemsTable;
 }
