@@ -43,6 +43,7 @@ interface AliasRow {
 }
 
 interface AliasFile {
+  readonly displayEn: Readonly<Record<string, string>>;
   readonly sideFollowGuard: string;
   readonly pairPrecedeGuard: string;
   readonly china: readonly string[];
@@ -109,8 +110,11 @@ function buildGazetteer(): KeywordMatcher<CountryValue> {
 const GAZETTEER = buildGazetteer();
 
 const CHAIN_CHARS = aliases.chainChars;
+// 中老缅泰 (three or more partners) is unambiguous; 中老缅 needs a following 三国/执法/… to
+// tell it from running text.
+const CHAIN_CLASS = `[${Object.keys(CHAIN_CHARS).join('')}]`;
 const CHAIN_RE = new RegExp(
-  `中([${Object.keys(CHAIN_CHARS).join('')}]{2,6})(?=[两三四五六七]?[国方]|各方|警方|执法|联合|边境|湄公河|合作|双方|三方|四方|五方|六方)`,
+  `中(${CHAIN_CLASS}{3,6}|${CHAIN_CLASS}{2}(?=[两三四五六七]?[国方]|各方|警方|执法|联合|边境|湄公河|合作|关于|双方|三方|四方|五方|六方))`,
   'g',
 );
 
@@ -141,13 +145,11 @@ export function regionOf(code: string): Region | null {
 
 /** English short name for agency labels ("Ministry of Public Security of Vietnam"). */
 export function countryNameEn(code: string): string {
+  const display = aliases.displayEn[code];
+  if (display !== undefined) return display;
   const alpha2 = countries.alpha3ToAlpha2(code);
   if (alpha2 === undefined) return code;
-  return (
-    countries.getName(alpha2, 'en', { select: 'alias' }) ??
-    countries.getName(alpha2, 'en', { select: 'official' }) ??
-    code
-  );
+  return countries.getName(alpha2, 'en', { select: 'official' }) ?? code;
 }
 
 export function forumAgency(
@@ -171,8 +173,7 @@ const WITH_BEFORE =
   /(?:与|同|和|向|会见|会晤|会谈|访问|with|met|visiting|visit to|between)\s*(?:the\s+)?$/;
 const VENUE_CLAUSE = /期间|间隙|前夕|之际|sidelines|margins|on the margin/;
 
-function strengthOf(doc: PreparedText, kind: MentionKind, start: number, end: number): number {
-  if (kind === 'china') return 0;
+function baseStrength(doc: PreparedText, kind: MentionKind, start: number, end: number): number {
   if (kind === 'side' || kind === 'pair') return 3;
   const text = doc.text;
   const after = text.slice(end, end + 20);
@@ -180,10 +181,16 @@ function strengthOf(doc: PreparedText, kind: MentionKind, start: number, end: nu
   if (ATTACHED_ZH.test(after) || ATTACHED_EN.test(after)) return 3;
   if (CHINA_AND_BEFORE.test(before) || AND_CHINA_AFTER.test(after)) return 3;
   if (OF_AGENCY_BEFORE.test(before)) return 3;
-  const base = WITH_BEFORE.test(before) ? 2 : kind === 'demonym' ? 1.5 : 1;
-  const clause = clauseAround(doc, start, { start: 0, end: text.length });
-  if (VENUE_CLAUSE.test(text.slice(clause.start, clause.end))) return 0.5;
-  return base;
+  if (WITH_BEFORE.test(before)) return 2;
+  return kind === 'demonym' ? 1.5 : 1;
+}
+
+function strengthOf(doc: PreparedText, kind: MentionKind, start: number, end: number): number {
+  if (kind === 'china') return 0;
+  // 在出席东盟与中日韩会议期间 / on the sidelines of …: a clause that only sets the scene.
+  const clause = clauseAround(doc, start, { start: 0, end: doc.text.length });
+  if (VENUE_CLAUSE.test(doc.text.slice(clause.start, clause.end))) return 0.5;
+  return baseStrength(doc, kind, start, end);
 }
 
 // --- finding mentions -------------------------------------------------------------------
@@ -211,8 +218,31 @@ function disambiguate(doc: PreparedText, codes: readonly string[]): readonly str
   return [hit ?? codes[0] ?? ''];
 }
 
-/** Country mentions in `[from, to)`, China included (strength 0) so callers can see it. */
-export function findCountryMentions(doc: PreparedText, from: number, to: number): CountryMention[] {
+const mentionCache = new WeakMap<PreparedText, Map<string, readonly CountryMention[]>>();
+
+/**
+ * Country mentions in `[from, to)`, China included (strength 0) so callers can see it. Memoised
+ * per page: parties, signatories and agencies all read the same sentence and context windows.
+ */
+export function findCountryMentions(
+  doc: PreparedText,
+  from: number,
+  to: number,
+): readonly CountryMention[] {
+  let cache = mentionCache.get(doc);
+  if (cache === undefined) {
+    cache = new Map();
+    mentionCache.set(doc, cache);
+  }
+  const key = `${from}:${to}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const found = scanCountryMentions(doc, from, to);
+  cache.set(key, found);
+  return found;
+}
+
+function scanCountryMentions(doc: PreparedText, from: number, to: number): CountryMention[] {
   const text = doc.text;
   const out: CountryMention[] = [];
   const chains: Span[] = [];
@@ -379,6 +409,7 @@ export function resolveParties(
 ): Parties {
   const s = event.sentence;
   const title = document?.titleZhSpan ?? document?.titleEnSpan ?? null;
+  // 1. The title names the parties (《中华人民共和国公安部和越南社会主义共和国公安部…》).
   if (title !== null) {
     const titleMentions = findCountryMentions(doc, title.start, title.end);
     const titleForum = findForumMentions(doc, title.start, title.end)[0] ?? null;
@@ -406,6 +437,8 @@ export function resolveParties(
   const allContext = [...headlineMentions, ...contextMentions];
   const scores = scoreCodes(sentenceMentions, allContext, doc.headline, s.start);
 
+  // 2. 双方, or one partner named as a party in the sentence: bilateral with the partner the
+  //    sentence (else the readout) names most strongly.
   if (!manySides && (twoSides || strong.length === 1)) {
     const pool = strong.length > 0 ? strong : null;
     const pick =
@@ -418,10 +451,12 @@ export function resolveParties(
         : top(scores);
     if (pick !== null) return build([pick], null, pool !== null ? 'sentence' : 'context');
   }
+  // 3. A forum that signs (与东盟签署, INTERPOL and MPS signed): multilateral.
   if (sentenceForum !== null) {
     const listed = manySides ? sentenceMentions.filter((m) => m.strength >= 1) : [];
     return build(listed, sentenceForum, 'sentence');
   }
+  // 4. The countries the sentence names (中国与老挝、缅甸签署…).
   const inSentence = firstPerCode(sentenceMentions);
   if (inSentence.length > 0) {
     const chosen =
@@ -433,10 +468,12 @@ export function resolveParties(
     ...findForumMentions(doc, ctx.start, ctx.end),
   ].filter((f) => !f.venue);
   const contextStrong = firstPerCode(allContext.filter((m) => m.strength >= 3));
+  // 5. A forum meeting that the readout reports (上合组织成员国公安内务部长会议 … 与会各方签署).
   if (contextForums.length > 0 && (manySides || contextStrong.length === 0) && !twoSides) {
     // Member states named around a forum meeting are attendees, not a list of signatories.
     return build([], contextForums.at(-1) ?? null, 'context');
   }
+  // 6. Several partners in the readout and 各方 in the sentence; 7. else the readout's partner.
   if (manySides && contextStrong.length > 1) return build(contextStrong, null, 'context');
   const pick = top(scores);
   return pick === null ? NONE : build([pick], null, 'context');

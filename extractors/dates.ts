@@ -57,7 +57,7 @@ export interface DocDates {
 /** How many days a bare month-day may lie after the page date before it means last year. */
 const FUTURE_GRACE_DAYS = 7;
 /** How far back from a signing sentence a date is still taken to date it. */
-const BACKWARD_LIMIT_CHARS = 4000;
+const BACKWARD_LIMIT_CHARS = 3000;
 
 const CN_DIGITS: Readonly<Record<string, number>> = {
   〇: 0,
@@ -456,16 +456,23 @@ export function resolveSigningDate(
     return resolved(ymd, 'context', m);
   }
   if (dates.dateline !== null) return resolved(dates.dateline.ymd, 'dateline', dates.dateline.span);
-  const partial = inSentence.find((m) => m.kind === 'ym' || m.kind === 'y');
-  if (partial !== undefined) {
-    const date = explicitDate(partial, dates);
-    if (date !== null) {
-      return {
-        value: format(date.y, date.m, null),
-        year: date.y,
-        source: 'sentence',
-        span: partial,
-      };
+  // Only a month or a year is known: 2016年11月，… in the sentence, else in the lead.
+  const isPartial = (m: DateMention): boolean =>
+    (m.kind === 'ym' || m.kind === 'y') && !m.background && notDateline(m);
+  const partials: [DateMention | undefined, DateSource][] = [
+    [inSentence.find(isPartial), 'sentence'],
+    [
+      dates.mentions
+        .filter((m) => m.end <= sentence.start && m.start >= sentence.start - BACKWARD_LIMIT_CHARS)
+        .filter(isPartial)
+        .at(-1),
+      'context',
+    ],
+  ];
+  for (const [partial, source] of partials) {
+    const date = partial === undefined ? null : explicitDate(partial, dates);
+    if (partial !== undefined && date !== null) {
+      return { value: format(date.y, date.m, null), year: date.y, source, span: partial };
     }
   }
   if (doc.published !== null) return resolved(doc.published, 'published', null);

@@ -51,7 +51,7 @@ function resolveOptions(options: ExtractOptions | undefined): Required<ExtractOp
 const NOTHING: ExtractionResult = Object.freeze({ is_signing: false, agreements: [] });
 
 /** How far back from the first signing sentence dates are collected. */
-const DATE_LOOKBACK_CHARS = 5000;
+const DATE_LOOKBACK_CHARS = 3000;
 
 /** Sentences right after the signing that describe the document (该备忘录…, The MoU …). */
 const REFERS_BACK =
@@ -70,6 +70,22 @@ interface Draft {
   readonly dateSource: DateResolution['source'];
 }
 
+/** How much a date source adds to confidence: a date written by the signing counts most. */
+const DATE_WEIGHT: Readonly<Record<DateResolution['source'], number>> = {
+  sentence: 0.15,
+  context: 0.12,
+  weekday: 0.12,
+  relative: 0.12,
+  dateline: 0.1,
+  published: 0.02,
+  none: 0,
+};
+
+/**
+ * 0..1, higher when the signing verb, a document term, a date and a counterpart were all found
+ * close together; a page date standing in for the signing date or a headline-only report
+ * lowers it.
+ */
 function confidence(
   event: SigningEvent,
   document: DocMention,
@@ -80,16 +96,7 @@ function confidence(
   let c = 0.3;
   c += document.type === 'unspecified' ? 0.05 : 0.15;
   if (document.titleZh !== null || document.titleEn !== null) c += 0.05;
-  const dateWeight: Readonly<Record<DateResolution['source'], number>> = {
-    sentence: 0.15,
-    context: 0.12,
-    weekday: 0.12,
-    relative: 0.12,
-    dateline: 0.1,
-    published: 0.02,
-    none: 0,
-  };
-  c += dateWeight[date.source];
+  c += DATE_WEIGHT[date.source];
   c += parties.basis === 'title' ? 0.15 : parties.basis === 'sentence' ? 0.13 : 0.07;
   if (cn.signatory.name_zh !== null || cn.signatory.name_en !== null) c += 0.07;
   if (event.publicSecurityInSentence) c += 0.05;
@@ -125,8 +132,6 @@ function buildRecord(
 ): CodedAgreement {
   const cn = resolveCnSide(doc, event, document, date.value);
   const cp: CounterpartSide = resolveCounterpartSide(doc, event, document, parties);
-  // A titled document is coded from its title when the title names topics; otherwise from the
-  // readout of the meeting around the signing.
   // Topics come from what names the document (its title, or the phrase around a bare term such
   // as "MoU on combating drug trafficking") and the sentence that goes on to describe it; a
   // document that names no topic takes them from the readout of the meeting.
@@ -261,7 +266,7 @@ export function extract(input: ExtractInput, options?: ExtractOptions): Extracti
   const doc = prepare(input.text, input.url ?? null, input.published ?? null);
   const events = findSigningEvents(doc, { hasMpsOfficial });
   if (events.length === 0) return NOTHING;
-  const first = events[0]?.context.start ?? 0;
+  const first = events[0]?.sentence.start ?? 0;
   const last = events.at(-1)?.sentence.end ?? doc.text.length;
   const dates: DocDates = collectDocDates(doc, Math.max(0, first - DATE_LOOKBACK_CHARS), last);
   const drafts: Draft[] = [];

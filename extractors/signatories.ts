@@ -2,6 +2,7 @@ import type { CnSignatory, CounterpartSignatory } from '../schemas/agreement.js'
 import {
   AGENCY_TYPES,
   type AgencyType,
+  CN_TITLES,
   type CnSigningBody,
   type CnTitle,
   type CounterpartRank,
@@ -16,6 +17,7 @@ import {
 import agenciesRaw from './data/agencies.json' with { type: 'json' };
 import officialsRaw from './data/officials.json' with { type: 'json' };
 import { KeywordMatcher } from './matcher.js';
+import { followingSentences } from './signing.js';
 import type { PreparedText, Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
@@ -39,26 +41,14 @@ interface OfficialRow {
   readonly tenures: readonly TenureRow[];
 }
 
-interface Official {
+export interface Official {
   readonly nameZh: string;
   readonly nameEn: string;
   readonly tenures: readonly { title: CnTitle; from: string; to: string | null }[];
 }
 
-const CN_TITLE_VALUES: readonly CnTitle[] = [
-  'minister',
-  'executive_vice_minister',
-  'vice_minister',
-  'bureau_head',
-  'provincial',
-  'mfa',
-  'embassy',
-  'other',
-  'unknown',
-];
-
 function asCnTitle(value: string): CnTitle {
-  const t = CN_TITLE_VALUES.find((x) => x === value);
+  const t = CN_TITLES.find((x) => x === value);
   if (t === undefined)
     throw new TypeError(`Expected a CN_TITLES value in officials.json, got \`${value}\``);
   return t;
@@ -213,6 +203,12 @@ const CN_TITLE_PATTERNS: readonly {
     foreignBefore: null,
   },
   {
+    re: /(?:Chinese\s+)?Ambassador(?:\s+to\s+[A-Z][a-z]+)?\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/g,
+    title: 'embassy',
+    nameGroup: 1,
+    foreignBefore: 'Ambassador',
+  },
+  {
     re: /Chinese\s+(?:State\s+Councill?or\s+and\s+)?(?:(Executive\s+Vice|Vice|Deputy|Assistant)[\s-]+)?(?:Minister of Public Security|Public Security Minister)\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/g,
     title: 'unknown',
     nameGroup: 2,
@@ -259,7 +255,24 @@ function titleBefore(doc: PreparedText, start: number, english: boolean): CnTitl
   return zhTitleFrom(before.slice(cut + 1));
 }
 
-function findCnCandidates(doc: PreparedText, from: number, to: number): CnCandidate[] {
+const cnCache = new WeakMap<PreparedText, Map<string, readonly CnCandidate[]>>();
+
+/** Chinese officials named in `[from, to)`; memoised per page (each document re-reads them). */
+function findCnCandidates(doc: PreparedText, from: number, to: number): readonly CnCandidate[] {
+  let cache = cnCache.get(doc);
+  if (cache === undefined) {
+    cache = new Map();
+    cnCache.set(doc, cache);
+  }
+  const key = `${from}:${to}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const found = scanCnCandidates(doc, from, to);
+  cache.set(key, found);
+  return found;
+}
+
+function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandidate[] {
   const out: CnCandidate[] = [];
   for (const m of OFFICIAL_NAMES.find(doc.text, from, to)) {
     const english = /[A-Za-z]/.test(m.term);
@@ -362,20 +375,6 @@ function bodyFromText(text: string): CnSigningBody {
   return 'mps';
 }
 
-/** Up to two sentences after the signing in the same paragraph ("… signed on behalf of China"). */
-function followingSpan(doc: PreparedText, event: SigningEvent): Span {
-  const s = event.sentence;
-  let end = s.end;
-  for (let i = s.index + 1; i <= s.index + FOLLOWING_SENTENCES; i += 1) {
-    const next = doc.sentences[i];
-    if (next === undefined || next.paragraph !== s.paragraph) break;
-    end = next.end;
-  }
-  return { start: s.end, end };
-}
-
-const FOLLOWING_SENTENCES = 2;
-
 /**
  * The signer: the nearest named official before the verb in the signing sentence, else after
  * it; else the highest-ranked one in the readout before it (the principal of the meeting); else
@@ -412,7 +411,7 @@ export function resolveCnSide(
       : []),
     ...findCnCandidates(doc, event.context.start, event.context.end),
   ];
-  const next = followingSpan(doc, event);
+  const next = followingSentences(doc, event.sentence);
   const pick = chooseCandidate(
     sentence,
     context,
@@ -484,17 +483,19 @@ function enRank(prefix: string | undefined, title: string): CounterpartRank {
   return 'other';
 }
 
+const STATE_NAME_REST =
+  /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
+
 /** The agency written between a country mention and what follows (越南[社会主义共和国]公安部). */
 function agencyAfter(doc: PreparedText, mention: CountryMention, limit: number): Agency | null {
+  const direct = AGENCIES.matchAt(doc.text, mention.end, limit);
+  if (direct !== undefined) return direct.value;
+  // Skip the rest of a state's name and a province: 越南[社会主义共和国]公安部, 俄罗斯[联邦]内务部,
+  // 老挝[琅南塔省]公安厅, Vietnam['s] Ministry of Public Security.
   const after = doc.text.slice(mention.end, Math.min(limit, mention.end + 24));
-  const skip =
-    /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/.exec(
-      after,
-    )?.[0].length ?? 0;
-  const hit = AGENCIES.matchAt(doc.text, mention.end + skip, limit);
-  if (hit !== undefined) return hit.value;
-  // A bare 内政 / Interior before a title (内政部长, Interior Minister) still names the ministry.
-  return null;
+  const skip = STATE_NAME_REST.exec(after)?.[0].length ?? 0;
+  if (skip === 0) return null;
+  return AGENCIES.matchAt(doc.text, mention.end + skip, limit)?.value ?? null;
 }
 
 /** "Ministry of Public Security of Vietnam": the agency written before an `of <country>`. */
@@ -527,8 +528,10 @@ function findForeignOfficials(
   ) {
     const end = m.index + m[0].length;
     const next = text[end] ?? '';
-    if (next === '兼' || next === '、') continue; // part of a compound title; the last word ranks it
-    const segStartBase = Math.max(from - 40, m.index - 30);
+    // 副首相兼内政大臣: the last word of a compound title ranks it; 部长级会议 is no title.
+    if (next === '兼' || next === '、' || /^(级|会议|职|们)/.test(text.slice(end, end + 2)))
+      continue;
+    const segStartBase = Math.max(0, from - 40, m.index - 30);
     const seg = text.slice(segStartBase, m.index);
     let cut = -1;
     for (const c of seg.matchAll(ZH_PARTY_CUT)) cut = c.index ?? cut;
@@ -553,7 +556,7 @@ function findForeignOfficials(
     m = EN_FOREIGN_TITLE.exec(text)
   ) {
     const end = m.index + m[0].length;
-    const before = text.slice(Math.max(from - 40, m.index - 60), m.index);
+    const before = text.slice(Math.max(0, from - 40, m.index - 60), m.index);
     const cut = Math.max(
       before.lastIndexOf('. '),
       before.lastIndexOf(';'),
@@ -594,6 +597,8 @@ function agencyInWords(words: string): Agency | null {
     return { name: 'Ministry of Public Security', type: 'public_security' };
   }
   if (/Home Affairs/.test(words)) return { name: 'Ministry of Home Affairs', type: 'interior' };
+  // A police rank as the title (总警监, 警察总监, Inspector-General of Police) names the police.
+  if (/警|Police/.test(words)) return { name: 'Police', type: 'national_police' };
   return null;
 }
 
@@ -643,7 +648,7 @@ export function resolveCounterpartSide(
       : []),
     ...findForeignOfficials(doc, ctx.start, ctx.end, codes),
   ];
-  const next = followingSpan(doc, event);
+  const next = followingSentences(doc, event.sentence);
   const official = chooseCandidate(
     inSentence,
     inContext,
@@ -657,30 +662,27 @@ export function resolveCounterpartSide(
       : { name: official.name, rank: official.rank };
 
   const title = document.titleZhSpan ?? document.titleEnSpan;
-  const code = parties.countries.length === 1 ? parties.countries[0] : undefined;
   const label = (agency: Agency, c: string | undefined): string =>
     c === undefined ? agency.name : `${agency.name} of ${countryNameEn(c)}`;
   const fromTitle =
     title === null || codes.size === 0 ? null : attachedAgency(doc, title.start, title.end, codes);
   const fromSentence = codes.size === 0 ? null : attachedAgency(doc, s.start, s.end, codes);
   const fromContext = codes.size === 0 ? null : attachedAgency(doc, ctx.start, ctx.end, codes);
-  const attached = fromTitle ?? fromSentence;
-  if (attached !== null) {
+  // The title's parties, then the signer's own title (意大利内政部长…), then an agency named with
+  // the country elsewhere in the sentence or the readout.
+  const chosen: { agency: Agency; code: string | undefined; span: Span } | null =
+    fromTitle ??
+    (official?.agency === null || official?.agency === undefined
+      ? null
+      : { agency: official.agency, code: official.code, span: official }) ??
+    fromSentence;
+  if (chosen !== null) {
     return {
       signatory,
       signatorySpan: official,
-      agency: label(attached.agency, attached.code),
-      agencyType: attached.agency.type,
-      agencySpan: attached.span,
-    };
-  }
-  if (official?.agency !== null && official?.agency !== undefined) {
-    return {
-      signatory,
-      signatorySpan: official,
-      agency: label(official.agency, official.code),
-      agencyType: official.agency.type,
-      agencySpan: official,
+      agency: label(chosen.agency, chosen.code),
+      agencyType: chosen.agency.type,
+      agencySpan: chosen.span,
     };
   }
   if (fromContext !== null) {

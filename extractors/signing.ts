@@ -1,6 +1,13 @@
 import type { DocType } from '../schemas/codes.js';
 import { classifyTitle, type DocTermMatch, findDocTerms } from './doctype.js';
-import { clauseAround, type PreparedText, type Sentence, type Span } from './text.js';
+import {
+  clauseAround,
+  overlapsTitle,
+  type PreparedText,
+  type Sentence,
+  type Span,
+  sentenceIndexAt,
+} from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -21,7 +28,7 @@ const VERB =
   /(见证(?:了)?(?:双方)?(?:代表)?(?:共同)?)?(签署|签订|签约|签字|草签|签下|缔结|订立)|(?:互换|交换)(?:了)?(?=[^，。]{0,16}(?:换文|照会|批准书|文本))|\b(witness(?:ed|es|ing)?\s+the\s+)?(sign(?:ed|s|ing)?|inked|inks|ink|concluded)\b/gi;
 
 const FUTURE_ZH =
-  /(将|拟|计划|准备|即将|有望|预计|希望|愿|愿意|期待|同意|商定|争取|尽快|早日|下一步|将要|有待|待|要)[^，。；]{0,8}$/;
+  /(将|拟|计划|准备|即将|有望|预计|希望|愿|愿意|期待|同意|商定|争取|尽快|早日|下一步|将要|有待)[^，。；]{0,8}$/;
 const NEGATION_ZH = /(未|没有|尚未|不)\s*$/;
 const FUTURE_EN =
   /\b(will|would|shall|to|could|may|might|plans?|planned|expected|set|going|intends?|ready|willing|hopes?|aims?|agreed|agree|are|is)\s+(?:(?:to|be|also|soon|jointly|formally)\s+){0,3}$/;
@@ -33,7 +40,7 @@ const CUMULATIVE_ZH =
   /已(?:经)?[^，。]{0,12}?(?:\d+|[两三四五六七八九十百]+)(?:余|多)?(?:份|项|个)/;
 const ATTRIBUTIVE_FRESH = /此次|本次|今天|今日|这次|会上|会后|当天|刚刚|当日|双方/;
 const BACKGROUND_BEFORE_EN =
-  /\b(since|under|pursuant to|in line with|according to|implement\w*|based on|review\w*|previously|earlier|had|has|have)\b[^.;]{0,40}$/i;
+  /\b(since|pursuant to|in line with|according to|implement\w*|based on|previously)\b[^.;]{0,40}$|\bhad\s+$/i;
 const BACKGROUND_AFTER_EN =
   /^\s+(in\s+(19|20)\d{2}|last\s+(year|month)|previously|earlier|years ago|more than|over \d|nearly)/i;
 const CUMULATIVE_EN =
@@ -73,8 +80,7 @@ function isActiveVerb(
     const word = doc.lower.slice(verb.start, verb.end);
     if (FUTURE_EN.test(lowerBefore) && !/^(signed|inked|concluded)$/.test(word)) return false;
     if (/\b(will|would|shall)\s+be\s+$/.test(lowerBefore)) return false;
-    if (BACKGROUND_BEFORE_EN.test(lowerBefore) && !/\b(has|have)\s+$/.test(lowerBefore))
-      return false;
+    if (BACKGROUND_BEFORE_EN.test(lowerBefore)) return false;
     if (BACKGROUND_AFTER_EN.test(after)) return false;
     if (CUMULATIVE_EN.test(text.slice(Math.max(sentence.start, verb.start - 12), verb.end + 30))) {
       return false;
@@ -92,20 +98,25 @@ function isActiveVerb(
   return true;
 }
 
-function findVerbs(doc: PreparedText, sentence: Sentence): Verb[] {
-  const out: Verb[] = [];
-  VERB.lastIndex = sentence.start;
-  for (let m = VERB.exec(doc.text); m !== null && m.index < sentence.end; m = VERB.exec(doc.text)) {
+/** Active signing verbs of the whole page, grouped by sentence index (one pass over the text). */
+function findVerbs(doc: PreparedText): Map<number, Verb[]> {
+  const bySentence = new Map<number, Verb[]>();
+  VERB.lastIndex = 0;
+  for (let m = VERB.exec(doc.text); m !== null; m = VERB.exec(doc.text)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (end > sentence.end) break;
     // Titles are documents, not verbs: 《…签署…》 says nothing about this page.
-    if (doc.titles.some((t) => t.start < end && start < t.end)) continue;
+    if (overlapsTitle(doc, start, end)) continue;
+    const index = sentenceIndexAt(doc, start);
+    const sentence = doc.sentences[index];
+    if (sentence === undefined || end > sentence.end) continue;
     const english = m[4] !== undefined;
     if (!isActiveVerb(doc, sentence, { start, end }, english)) continue;
-    out.push({ start, end, witnessed: m[1] !== undefined || m[3] !== undefined });
+    const list = bySentence.get(index) ?? [];
+    list.push({ start, end, witnessed: m[1] !== undefined || m[3] !== undefined });
+    bySentence.set(index, list);
   }
-  return out;
+  return bySentence;
 }
 
 const TITLE_SKIP_BEFORE = /(根据|依据|按照|落实|贯彻|执行|援引|基于|延续|对照|关于)\s*$/;
@@ -204,15 +215,21 @@ function describes(
   sentence: Sentence,
   english: boolean,
   floor: number,
+  ceiling: number,
 ): Span {
   const text = doc.text;
   if (english) {
-    let end = term.end;
-    const stop = /[,.;:]|\band (?:a|an|the)\b|\bwhich\b|\bwhile\b/g;
+    // Up to the next document named in the sentence, the end of the clause, or 160 characters.
+    const stop = /[.;]|\bwhich\b|\bwhile\b|\bfollowing\b/g;
     stop.lastIndex = term.end;
     const m = stop.exec(text);
-    end = m === null || m.index > sentence.end ? sentence.end : m.index;
-    return { start: term.start, end: Math.min(end, term.end + 160) };
+    const end = Math.min(
+      m === null ? sentence.end : m.index,
+      ceiling,
+      sentence.end,
+      term.end + 160,
+    );
+    return { start: term.start, end: Math.max(term.end, end) };
   }
   // Back to the clause start, but not into the document named before this one.
   let start = term.start;
@@ -256,8 +273,6 @@ function inBackgroundClause(
 /** The documents a sentence names, one mention per document. */
 function documentsIn(doc: PreparedText, sentence: Sentence, verbs: readonly Verb[]): DocMention[] {
   const text = doc.text;
-  const firstVerb = verbs[0];
-  if (firstVerb === undefined) return [];
   const titled: DocMention[] = [];
   const titlesHere = doc.titles.filter((t) => t.start >= sentence.start && t.end <= sentence.end);
   for (const t of titlesHere) {
@@ -276,7 +291,9 @@ function documentsIn(doc: PreparedText, sentence: Sentence, verbs: readonly Verb
     titled.push(mention(doc, term.value, term, inner, null, inner));
   }
   const bare: { m: DocMention; qty: number; generic: boolean }[] = [];
-  for (const term of findDocTerms(doc, sentence.start, sentence.end)) {
+  const terms = findDocTerms(doc, sentence.start, sentence.end);
+  for (const [index, term] of terms.entries()) {
+    const ceiling = terms[index + 1]?.start ?? sentence.end;
     if (titlesHere.some((t) => t.start <= term.start && term.end <= t.end)) continue;
     const english = /[a-z]/i.test(term.term);
     const before = text.slice(Math.max(sentence.start, term.start - 30), term.start);
@@ -289,7 +306,7 @@ function documentsIn(doc: PreparedText, sentence: Sentence, verbs: readonly Verb
       bare.at(-1)?.m.termSpan?.end ?? 0,
       ...titlesHere.filter((t) => t.end <= term.start).map((t) => t.end),
     );
-    const describe = titleEn ?? describes(doc, term, sentence, english, floor);
+    const describe = titleEn ?? describes(doc, term, sentence, english, floor, ceiling);
     bare.push({
       m: mention(doc, term.value, term, null, titleEn, describe),
       qty: quantityOf(doc, term, english),
@@ -310,10 +327,10 @@ function documentsIn(doc: PreparedText, sentence: Sentence, verbs: readonly Verb
     const generic = bare.find((b) => b.generic);
     if (generic !== undefined) {
       for (let i = 0; i < generic.qty; i += 1) out.push(generic.m);
-    } else if (verbs.some((v) => CEREMONY.test(text.slice(v.end, v.end + 12)))) {
+    } else {
       // A signing ceremony with no document named still reports a signing.
-      const v = verbs[0] ?? firstVerb;
-      out.push(mention(doc, 'unspecified', null, null, null, v));
+      const ceremony = verbs.find((v) => CEREMONY.test(text.slice(v.end, v.end + 12)));
+      if (ceremony !== undefined) out.push(mention(doc, 'unspecified', null, null, null, ceremony));
     }
   }
   return out;
@@ -323,20 +340,54 @@ const FOLLOW_UP =
   /^(其中|包括|分别是|分别为|具体|这些|上述|即|these|they|the documents|including|among them)/i;
 
 const PUBLIC_SECURITY =
-  /公安|警察|警务|警方|执法安全|执法合作|移民管理|出入境管理|边防|禁毒|反恐|刑侦|刑警|治安|打击犯罪|public security|police|law enforcement|law-enforcement|\bMPS\b|interpol|narcotics control commission|immigration administration|combat(?:ing)? crime/i;
+  /公安|警察|警务|警方|警用|执法安全|执法合作|移民管理|出入境管理|边防|禁毒|反恐|刑侦|刑警|治安|打击犯罪|public security|police|law enforcement|law-enforcement|\bMPS\b|interpol|narcotics control commission|immigration administration|combat(?:ing)? crime/i;
 const OTHER_MINISTRY =
   /商务部|教育部|科技部|科学技术部|文化和旅游部|文化部|旅游局|卫生健康委|卫生部|农业农村部|农业部|交通运输部|生态环境部|自然资源部|工业和信息化部|财政部|人民银行|海关总署|发展改革委|民航局|最高人民法院|最高人民检察院|国防部|中央军委|水利部|住房和城乡建设部|市场监督管理总局|体育总局|广电总局|Ministry of Commerce|Ministry of Education|Ministry of Science|Ministry of Culture|Ministry of Agriculture|Ministry of Transport|Ministry of National Defense|People's Bank/i;
 
 const CONTEXT_CHARS = 1500;
 
+/** A dated paragraph opens a news item (9月24日，…; BEIJING, Nov. 23 …; 2016年11月22日…). */
+const LEAD_DATE =
+  /\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+
+/**
+ * The readout that leads up to a signing sentence: back through earlier paragraphs to the dated
+ * paragraph that opens the item (at most CONTEXT_CHARS), so that other items on a long page do
+ * not lend it their countries, officials or topics.
+ */
 function contextBefore(doc: PreparedText, sentence: Sentence): Span {
-  let start = doc.paragraphs[sentence.paragraph]?.start ?? sentence.start;
-  for (let p = sentence.paragraph - 1; p >= 0; p -= 1) {
+  const own = doc.paragraphs[sentence.paragraph];
+  let start = own?.start ?? sentence.start;
+  const opensHere = own !== undefined && LEAD_DATE.test(doc.text.slice(own.start, sentence.start));
+  for (let p = sentence.paragraph - 1; p >= 0 && !opensHere; p -= 1) {
     const para = doc.paragraphs[p];
     if (para === undefined || sentence.start - para.start > CONTEXT_CHARS) break;
     start = para.start;
+    if (LEAD_DATE.test(doc.text.slice(para.start, para.end))) break;
   }
   return { start: Math.min(start, sentence.start), end: sentence.start };
+}
+
+const FOLLOWING_SENTENCES = 2;
+
+/** The sentences right after `sentence` in its paragraph. */
+export function followingSentences(doc: PreparedText, sentence: Sentence): Span {
+  let end = sentence.end;
+  for (let i = sentence.index + 1; i <= sentence.index + FOLLOWING_SENTENCES; i += 1) {
+    const next = doc.sentences[i];
+    if (next === undefined || next.paragraph !== sentence.paragraph) break;
+    end = next.end;
+  }
+  return { start: sentence.end, end };
+}
+
+/** Lists of links that follow an article on news sites; their headlines report other items. */
+const RELATED_LINKS =
+  /^[ \t【[]*(?:相关链接|相关新闻|相关阅读|相关报道|相关稿件|延伸阅读|推荐阅读|热点推荐|往期回顾|Related (?:News|Stories|Articles|Links)|Read more|See also)\s*[】\]]?\s*[:：]?\s*$/im;
+
+function articleEnd(doc: PreparedText): number {
+  const m = RELATED_LINKS.exec(doc.text);
+  return m === null ? doc.text.length : m.index;
 }
 
 export interface SigningOptions {
@@ -352,11 +403,10 @@ export interface SigningOptions {
 export function findSigningEvents(doc: PreparedText, options: SigningOptions): SigningEvent[] {
   const events: SigningEvent[] = [];
   const sentences = doc.sentences;
-  for (let i = 0; i < sentences.length; i += 1) {
+  const end = articleEnd(doc);
+  for (const [i, verbs] of findVerbs(doc)) {
     const sentence = sentences[i];
-    if (sentence === undefined) continue;
-    const verbs = findVerbs(doc, sentence);
-    if (verbs.length === 0) continue;
+    if (sentence === undefined || sentence.start >= end) continue;
     let docs = documentsIn(doc, sentence, verbs);
     const next = sentences[i + 1];
     if (
@@ -384,8 +434,13 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
         : '') + doc.text.slice(context.start, context.end);
     const psInSentence =
       PUBLIC_SECURITY.test(sentenceText) || options.hasMpsOfficial(doc, sentence);
+    // Readouts name the public-security party before the signing (Chinese) or just after it
+    // ("… signed the document on behalf of China").
+    const after = followingSentences(doc, sentence);
     const psInContext =
       PUBLIC_SECURITY.test(contextText) ||
+      PUBLIC_SECURITY.test(doc.text.slice(after.start, after.end)) ||
+      options.hasMpsOfficial(doc, after) ||
       options.hasMpsOfficial(doc, context) ||
       (headline !== null && options.hasMpsOfficial(doc, headline));
     if (!psInSentence && (OTHER_MINISTRY.test(sentenceText) || !psInContext)) continue;

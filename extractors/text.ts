@@ -41,14 +41,62 @@ export interface PreparedText {
 
 /** Characters that exist only in Traditional script and are common in police news. */
 const TRADITIONAL_HINT =
-  /[們這個會與關於國發簽協議備錄華區經說對時為來後過還進動將應當際達雙務護邊長門問題實現總統處見義參資訊警務聯]/g;
-const TRADITIONAL_MIN_HITS = 4;
+  /[們這個會與關於國發簽協議備錄華區經說對時為來後過還進動將應當際達雙務護邊長門問題實現總統處見義參資訊務聯]/g;
+// Converting Simplified text is harmless (it maps to itself), so a low bar only costs time.
+const TRADITIONAL_MIN_HITS = 2;
 const TRADITIONAL_SAMPLE = 4000;
 
-// Built once: the dictionary load is the expensive part of OpenCC.
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+/** First and last code point of the CJK Unified Ideographs block (and Extension A before it). */
+const CJK_FIRST = 0x3400;
+const CJK_LAST = 0x9fff;
 
-const FULLWIDTH = /[\uFF01-\uFF5E\u3000]/g;
+let simplifiedOf: Map<number, number> | undefined;
+
+/**
+ * Traditional-to-Simplified as a one-character map, built on first use from OpenCC's t2cn
+ * dictionaries by converting every CJK character once (under 100 ms, once per process).
+ * Converting a 50 KB page with OpenCC's phrase matcher costs about 20 ms each time; a map lookup
+ * per character costs well under a millisecond, and a one-to-one map keeps offsets valid.
+ * Phrase-level choices (乾隆 vs 乾燥) are lost, which keyword matching does not need.
+ */
+function simplifiedMap(): Map<number, number> {
+  if (simplifiedOf !== undefined) return simplifiedOf;
+  const convert = OpenCC.Converter({ from: 't', to: 'cn' });
+  const chars: string[] = [];
+  for (let c = CJK_FIRST; c <= CJK_LAST; c += 1) chars.push(String.fromCharCode(c));
+  // One character per line so that no two neighbours form a dictionary phrase.
+  const converted = convert(chars.join('\n')).split('\n');
+  const map = new Map<number, number>();
+  if (converted.length === chars.length) {
+    for (let i = 0; i < chars.length; i += 1) {
+      const to = converted[i];
+      if (to !== undefined && to.length === 1 && to !== chars[i]) {
+        map.set(CJK_FIRST + i, to.charCodeAt(0));
+      }
+    }
+  }
+  simplifiedOf = map;
+  return map;
+}
+
+function toSimplified(text: string): string {
+  const map = simplifiedMap();
+  const codes = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    codes[i] = map.get(c) ?? c;
+  }
+  let out = '';
+  const CHUNK = 8192;
+  for (let i = 0; i < codes.length; i += CHUNK) {
+    out += String.fromCharCode(...codes.slice(i, i + CHUNK));
+  }
+  return out;
+}
+
+// Digits, Latin letters and a few signs only: Chinese punctuation (，；：！？) stays as it is,
+// since clause and sentence rules read it.
+const FULLWIDTH = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF08\uFF09\uFF0D\uFF0E\uFF0F\u3000]/g;
 
 function halfWidth(text: string): string {
   if (!FULLWIDTH.test(text)) return text;
@@ -65,17 +113,12 @@ function looksTraditional(text: string): boolean {
 }
 
 /**
- * Same-length normalisation: Traditional to Simplified (only when the page looks Traditional,
- * since conversion costs about 10 ms per 50 KB) and full-width ASCII to half-width.
+ * Same-length normalisation: Traditional to Simplified (only when the page looks Traditional)
+ * and full-width digits and letters to half-width.
  */
 export function normalise(raw: string): string {
   let text = raw;
-  if (looksTraditional(text)) {
-    const converted = toSimplified(text);
-    // OpenCC's t2cn is character-for-character for nearly all text; when a phrase rule changes
-    // the length, offsets would break, so keep the original script.
-    if (converted.length === text.length) text = converted;
-  }
+  if (looksTraditional(text)) text = toSimplified(text);
   return halfWidth(text);
 }
 
@@ -155,6 +198,8 @@ function findTitles(text: string): Span[] {
   return titles;
 }
 
+const BOUNDARY = /[。！？!?\n\r]|\.(?=[\s]|$)/g;
+
 function segment(
   text: string,
   titles: readonly Span[],
@@ -164,26 +209,21 @@ function segment(
 } {
   const paragraphs: Span[] = [];
   const sentences: Sentence[] = [];
-  let titleIdx = 0;
-  let paraStart = 0;
   let sentStart = 0;
+  let paraStart = 0;
+  let titleIdx = 0;
   const pushSentence = (end: number): void => {
     let s = sentStart;
-    while (s < end && /\s/.test(text[s] ?? '')) s += 1;
+    while (s < end && isSpaceCode(text.charCodeAt(s))) s += 1;
     if (end > s) {
-      sentences.push({
-        start: s,
-        end,
-        index: sentences.length,
-        paragraph: paragraphs.length,
-      });
+      sentences.push({ start: s, end, index: sentences.length, paragraph: paragraphs.length });
     }
     sentStart = end;
   };
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    while (titleIdx < titles.length && (titles[titleIdx]?.end ?? 0) <= i) titleIdx += 1;
-    const inTitle = titleIdx < titles.length && (titles[titleIdx]?.start ?? Infinity) <= i;
+  BOUNDARY.lastIndex = 0;
+  for (let m = BOUNDARY.exec(text); m !== null; m = BOUNDARY.exec(text)) {
+    const i = m.index;
+    const c = m[0];
     if (c === '\n' || c === '\r') {
       pushSentence(i);
       sentStart = i + 1;
@@ -191,33 +231,39 @@ function segment(
       paraStart = i + 1;
       continue;
     }
-    if (inTitle) continue;
-    // Semicolons do not end a sentence: lists of signed documents run across them.
-    if (c === '。' || c === '！' || c === '？' || c === '!' || c === '?') {
-      let end = i + 1;
-      while (end < text.length && CLOSERS.has(text[end] ?? '')) end += 1;
-      pushSentence(end);
-      i = end - 1;
-    } else if (c === '.' && periodEnds(text, i)) {
-      let end = i + 1;
-      while (end < text.length && CLOSERS.has(text[end] ?? '')) end += 1;
-      pushSentence(end);
-      i = end - 1;
-    }
+    while (titleIdx < titles.length && (titles[titleIdx]?.end ?? 0) <= i) titleIdx += 1;
+    if (titleIdx < titles.length && (titles[titleIdx]?.start ?? Infinity) <= i) continue;
+    if (c === '.' && !periodEnds(text, i)) continue;
+    let end = i + 1;
+    while (end < text.length && CLOSERS.has(text[end] ?? '')) end += 1;
+    pushSentence(end);
+    BOUNDARY.lastIndex = end;
   }
   pushSentence(text.length);
   if (text.length > paraStart) paragraphs.push({ start: paraStart, end: text.length });
   return { paragraphs, sentences };
 }
 
+function isSpaceCode(code: number): boolean {
+  return (
+    code === 32 || code === 9 || code === 10 || code === 13 || code === 0x3000 || code === 0xa0
+  );
+}
+
 const HEADLINE_MAX_CHARS = 160;
+
+/** The years CodedAgreement accepts. */
+const MIN_YEAR = 1949;
+const MAX_YEAR = 2100;
 
 export function parseYmd(value: string | null | undefined): Ymd | null {
   if (value === null || value === undefined) return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(value);
   if (m === null) return null;
   const ymd = { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
-  return isValidYmd(ymd.y, ymd.m, ymd.d) ? ymd : null;
+  // Outside the scheme's year range a page date is a parsing accident, not a reference.
+  const plausible = ymd.y >= MIN_YEAR && ymd.y <= MAX_YEAR;
+  return plausible && isValidYmd(ymd.y, ymd.m, ymd.d) ? ymd : null;
 }
 
 export function isValidYmd(y: number, m: number, d: number): boolean {
@@ -277,12 +323,20 @@ export function overlapsTitle(doc: PreparedText, start: number, end: number): bo
   return false;
 }
 
+const CLAUSE_END = new Set([...'，,；;。\n'].map((c) => c.charCodeAt(0)));
+/** A colon ends the clause before it (双方表示：…) but not the one after it. */
+const CLAUSE_START = new Set([...CLAUSE_END, '：'.charCodeAt(0), ':'.charCodeAt(0)]);
+/** How far a clause is searched for in each direction; no real clause is longer. */
+const CLAUSE_MAX_CHARS = 400;
+
 /** The clause around `pos`: bounded by Chinese/English commas and sentence ends. */
 export function clauseAround(doc: PreparedText, pos: number, within: Span): Span {
   const text = doc.text;
+  const lo = Math.max(within.start, pos - CLAUSE_MAX_CHARS);
+  const hi = Math.min(within.end, pos + CLAUSE_MAX_CHARS);
   let start = pos;
-  while (start > within.start && !/[，,；;：:。\n]/.test(text[start - 1] ?? '')) start -= 1;
+  while (start > lo && !CLAUSE_START.has(text.charCodeAt(start - 1))) start -= 1;
   let end = pos;
-  while (end < within.end && !/[，,；;。\n]/.test(text[end] ?? '')) end += 1;
+  while (end < hi && !CLAUSE_END.has(text.charCodeAt(end))) end += 1;
   return { start, end };
 }
