@@ -7,13 +7,12 @@ import { parseHtml } from '../crawlers/html.js';
 import { extract } from '../extractors/index.js';
 import { type App, openApp } from '../pipeline/app.js';
 import { type CrawlReport, runCrawl } from '../pipeline/crawl.js';
+import { distributedStatusLines } from '../pipeline/queue/bullmq-status.js';
 import { loadExportRecords, toCsv, toJson } from '../pipeline/records.js';
-import { cutRelease, listReleases } from '../pipeline/release.js';
-import { approve, reject } from '../pipeline/review.js';
 import { loadBundledSources, loadSourcesFile, selectSources } from '../pipeline/sources.js';
+import { sourceStatuses } from '../pipeline/status.js';
 import { Agreement, type ExtractionResult } from '../schemas/agreement.js';
 import { PartialDate } from '../schemas/codes.js';
-import { getAgreement, listAgreements, reviewLog, sourcesOf } from '../storage/agreements.js';
 import { jobCounts } from '../storage/jobs.js';
 import { err, out, table } from './output.js';
 import { attachProgress } from './progress.js';
@@ -62,6 +61,7 @@ export interface CrawlFlags {
   sources?: string;
   maxPages?: string;
   since?: string;
+  concurrency?: string;
 }
 
 export async function crawlCommand(flags: CrawlFlags): Promise<number> {
@@ -70,6 +70,10 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
   const maxPages =
     flags.maxPages === undefined ? undefined : parsePositiveInt(flags.maxPages, '--max-pages');
   const since = flags.since === undefined ? undefined : parseDate(flags.since, '--since');
+  const concurrency =
+    flags.concurrency === undefined
+      ? undefined
+      : parsePositiveInt(flags.concurrency, '--concurrency');
   return withApp(async (app) => {
     const controller = new AbortController();
     const stopOnSignal = () => {
@@ -83,9 +87,10 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
       sources,
       ...(maxPages === undefined ? {} : { maxPages }),
       ...(since === undefined ? {} : { since }),
+      ...(concurrency === undefined ? {} : { concurrency }),
       signal: controller.signal,
-      onQueue: (queue) => {
-        stop = attachProgress(queue);
+      onQueue: (queue, crawlId) => {
+        stop = attachProgress(queue, { db: app.db, crawlId, logger: app.logger });
       },
     });
     stop();
@@ -228,190 +233,60 @@ export async function exportCommand(flags: {
   });
 }
 
-function reviewerName(flag: string | undefined): string {
-  const name = flag ?? process.env['PACTWATCH_REVIEWER'] ?? process.env['USER'];
-  if (name === undefined || name.trim() === '')
-    throw new UserError('Name the reviewer with --reviewer NAME');
-  return name;
-}
-
-export async function reviewListCommand(flags: { status?: string }): Promise<number> {
-  const status = parseStatus(flags.status, 'pending');
+export async function statusCommand(flags: { json?: boolean } = {}): Promise<number> {
   return withApp(async (app) => {
-    const list = await listAgreements(app.db, { status });
-    const sources = await sourcesOf(
-      app.db,
-      list.map((a) => a.id),
-    );
-    const rows = list.map((a) => [
-      a.id,
-      a.status,
-      a.record.date_signed ?? '?',
-      a.record.forum ?? a.record.counterpart_countries.join('+'),
-      a.record.doc_type,
-      String((sources.get(a.id) ?? []).length),
-      a.record.confidence.toFixed(2),
-      (a.record.title_zh ?? a.record.title_en ?? '').slice(0, 40),
-    ]);
-    out(
-      table([['id', 'status', 'date', 'partner', 'doc_type', 'sources', 'conf', 'title'], ...rows]),
-    );
-    err(`${list.length} ${status === 'any' ? '' : `${status} `}agreements`);
-    return 0;
-  });
-}
-
-export async function reviewShowCommand(id: string, flags: { json?: boolean }): Promise<number> {
-  return withApp(async (app) => {
-    const a = await getAgreement(app.db, id);
-    if (a === undefined) throw new UserError(`No agreement ${id}`);
-    const sources = (await sourcesOf(app.db, [id])).get(id) ?? [];
-    const log = await reviewLog(app.db, id);
+    const statuses = await sourceStatuses(app.db);
     if (flags.json === true) {
-      out(
-        JSON.stringify(
-          { id, status: a.status, version: a.version, record: a.record, sources, log },
-          null,
-          2,
-        ),
-      );
+      out(JSON.stringify({ sources: statuses }, null, 2));
       return 0;
     }
-    const r = a.record;
-    out(
-      `${id}  [${a.status}]  version ${a.version}${a.mergedInto === null ? '' : `  merged into ${a.mergedInto}`}`,
-    );
-    const fields: [string, string][] = [
-      ['title_zh', r.title_zh ?? ''],
-      ['title_en', r.title_en ?? ''],
-      ['date_signed', r.date_signed ?? ''],
-      ['doc_type', `${r.doc_type}${r.doc_type_term === null ? '' : ` (${r.doc_type_term})`}`],
-      ['scope', r.scope],
-      ['partner', r.forum ?? r.counterpart_countries.join(', ')],
-      ['region', r.region ?? ''],
-      ['counterpart', `${r.counterpart_agency ?? '?'} [${r.counterpart_agency_type}]`],
-      [
-        'cn_signatory',
-        `${r.cn_signatory.name_zh ?? r.cn_signatory.name_en ?? '?'} [${r.cn_signatory.title}]`,
-      ],
-      ['topics', r.topics.join(', ')],
-      ['confidence', r.confidence.toFixed(2)],
-    ];
-    out(table(fields.map(([k, v]) => [`  ${k}`, v])));
-    out('  evidence:');
-    for (const e of r.evidence) out(`    ${e.field}: “${e.quote}”`);
-    out('  sources:');
-    for (const s of sources)
-      out(`    [${s.source_kind}] ${s.url}${s.published === null ? '' : ` (${s.published})`}`);
-    if (log.length > 0) {
-      out('  review log:');
-      for (const l of log)
-        out(`    ${l.at} ${l.reviewer} ${l.action}${l.note === null ? '' : `: ${l.note}`}`);
-    }
-    return 0;
-  });
-}
-
-export async function reviewDecisionCommand(
-  action: 'approve' | 'reject',
-  id: string,
-  flags: { reviewer?: string; note?: string; reason?: string },
-): Promise<number> {
-  const reviewer = reviewerName(flags.reviewer);
-  return withApp(async (app) => {
-    const decision = { id, reviewer, note: flags.reason ?? flags.note ?? null };
-    const a =
-      action === 'approve' ? await approve(app.db, decision) : await reject(app.db, decision);
-    out(`${a.id} ${a.status} by ${reviewer}`);
-    return 0;
-  });
-}
-
-export async function releaseCutCommand(version: string): Promise<number> {
-  return withApp(async (app) => {
-    const info = await cutRelease(app, version);
-    out(`release ${info.version}: ${info.records} approved agreements in ${info.dir}`);
-    return 0;
-  });
-}
-
-export async function releaseListCommand(): Promise<number> {
-  return withApp(async (app) => {
-    const list = await listReleases(app);
-    out(
-      table([
-        ['version', 'created', 'records'],
-        ...list.map((r) => [r.version, r.created_at, String(r.records)]),
-      ]),
-    );
-    return 0;
-  });
-}
-
-export async function statusCommand(): Promise<number> {
-  return withApp(async (app) => {
-    const sources = await app.db
-      .selectFrom('sources')
-      .select(['id', 'kind'])
-      .orderBy('id')
-      .execute();
-    const crawls = await app.db.selectFrom('crawls').selectAll().orderBy('id', 'desc').execute();
     const rows: string[][] = [
-      ['source', 'kind', 'last crawl', 'status', 'fetched', 'failed', 'queued', 'candidates'],
+      [
+        'source',
+        'kind',
+        'last crawl',
+        'status',
+        'fetched',
+        'new/changed',
+        'unchanged',
+        'failed',
+        'queued',
+        'candidates',
+        'pages known',
+        'vanished',
+        'PDFs',
+      ],
     ];
-    const failuresBySource: [string, string, number][] = [];
-    for (const s of sources) {
-      const crawl = crawls.find((c) => (JSON.parse(c.source_ids) as string[]).includes(s.id));
-      if (crawl === undefined) {
-        rows.push([s.id, s.kind, 'never', '', '', '', '', '']);
-        continue;
-      }
-      const byState = await app.db
-        .selectFrom('jobs')
-        .select(['stage', 'state', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('crawl_id', '=', crawl.id)
-        .where('source_id', '=', s.id)
-        .groupBy(['stage', 'state'])
-        .execute();
-      const count = (stage: string | null, state: string) =>
-        byState
-          .filter((r) => (stage === null || r.stage === stage) && r.state === state)
-          .reduce((n, r) => n + Number(r.n), 0);
-      const cand = await app.db
-        .selectFrom('candidates')
-        .innerJoin('snapshots', 'snapshots.id', 'candidates.snapshot_id')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('snapshots.crawl_id', '=', crawl.id)
-        .where('candidates.source_id', '=', s.id)
-        .executeTakeFirstOrThrow();
+    for (const s of statuses) {
+      const c = s.lastCrawl;
       rows.push([
-        s.id,
+        s.sourceId,
         s.kind,
-        `#${crawl.id} ${crawl.started_at.slice(0, 16).replace('T', ' ')}`,
-        crawl.status,
-        String(count('fetch', 'done')),
-        String(count(null, 'failed')),
-        String(count(null, 'queued') + count(null, 'running')),
-        String(cand.n),
+        c === null ? 'never' : `#${c.id} ${c.startedAt.slice(0, 16).replace('T', ' ')}`,
+        c?.status ?? '',
+        String(s.fetched),
+        String(s.newVersions),
+        String(s.unchanged),
+        String(s.failed),
+        String(s.queued),
+        String(s.candidates),
+        String(s.pages.known),
+        String(s.pages.vanished),
+        String(s.pages.pdfs),
       ]);
-      const reasons = await app.db
-        .selectFrom('jobs')
-        .select(['last_error', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('crawl_id', '=', crawl.id)
-        .where('source_id', '=', s.id)
-        .where('state', '=', 'failed')
-        .groupBy('last_error')
-        .orderBy('n', 'desc')
-        .limit(5)
-        .execute();
-      for (const r of reasons)
-        failuresBySource.push([s.id, r.last_error ?? 'unknown', Number(r.n)]);
     }
     out(table(rows));
-    if (failuresBySource.length > 0) {
-      out('\nfailures by reason:');
-      out(table(failuresBySource.map(([id, reason, n]) => [`  ${id}`, String(n), reason])));
+    const failures = statuses.flatMap((s) =>
+      s.failures
+        .slice(0, 5)
+        .map((f) => [`  ${s.sourceId}`, String(f.count), f.reason, f.example.slice(0, 90)]),
+    );
+    if (failures.length > 0) {
+      out('\nfailures by reason (last crawl):');
+      out(table(failures));
     }
+    const pdfs = statuses.reduce((n, s) => n + s.pages.pdfs, 0);
+    if (pdfs > 0) out(`\n${pdfs} PDFs stored and flagged for review (not parsed)`);
     const agreements = await app.db
       .selectFrom('agreements')
       .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
@@ -419,7 +294,11 @@ export async function statusCommand(): Promise<number> {
       .groupBy('status')
       .execute();
     out(`\nagreements: ${agreements.map((a) => `${a.n} ${a.status}`).join(', ') || 'none'}`);
-    const latest = crawls[0];
+    const latest = await app.db
+      .selectFrom('crawls')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     if (latest !== undefined) {
       const counts = await jobCounts(app.db, latest.id);
       const waiting = counts
@@ -427,6 +306,7 @@ export async function statusCommand(): Promise<number> {
         .reduce((n, c) => n + c.n, 0);
       out(`queue depth (crawl #${latest.id}): ${waiting}`);
     }
+    for (const line of await distributedStatusLines(app)) out(line);
     return 0;
   });
 }

@@ -17,7 +17,14 @@ import { attachProgress } from './progress.js';
 export async function demoCommand(): Promise<number> {
   const base = loadConfig();
   const dataDir = path.join(base.dataDir, 'demo');
-  const config = loadConfig({ ...process.env, PACTWATCH_DATA_DIR: dataDir, PACTWATCH_DB: '' });
+  // The demo is self-contained: local SQLite and in-process queues even in a distributed setup.
+  const config = loadConfig({
+    ...process.env,
+    PACTWATCH_DATA_DIR: dataDir,
+    PACTWATCH_DB: '',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+  });
   // A fresh demo each time: an old demo database would only resume and find nothing new.
   fs.rmSync(dataDir, { recursive: true, force: true });
   const sites = await startDemoSites();

@@ -3,42 +3,34 @@ import {
   crawlCommand,
   exportCommand,
   extractCommand,
-  releaseCutCommand,
-  releaseListCommand,
-  reviewDecisionCommand,
-  reviewListCommand,
-  reviewShowCommand,
   schemaCommand,
   statusCommand,
 } from './commands.js';
 import { demoCommand } from './demo.js';
+import { register as registerImport } from './import.js';
 import { describe, err, exitCodeFor } from './output.js';
+import { register as registerRelease } from './release.js';
+import { register as registerReview } from './review.js';
+import { register as registerSchedule } from './schedule.js';
+import { register as registerSnapshots } from './snapshots.js';
+import { register as registerSources } from './sources.js';
+import { register as registerWorker } from './worker.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Commands of the contract that later work adds; they say so instead of failing obscurely. */
-const PLANNED: Record<string, string> = {
-  'review serve': 'the review web app',
-  'review merge': 'merging records',
-  'review split': 'splitting records',
-  import: 'importing an existing dataset',
-  'release diff': 'release diffs',
-  totals: 'comparison with MPS totals',
-  report: 'the HTML report',
-  schedule: 'scheduled crawls',
-  worker: 'long-running workers',
-};
+/** Runs one command action: prints a failure as one line and sets the exit code. */
+export type Runner = (action: () => Promise<number> | number) => Promise<void>;
 
-function planned(name: string): () => never {
-  return () => {
-    throw Object.assign(
-      new Error(`\`${name}\` (${PLANNED[name]}) is not available in this version yet`),
-      {
-        planned: true,
-      },
-    );
-  };
-}
+/** Command groups that live in their own cli/<group>.ts, each adding its commands. */
+const REGISTRARS: readonly ((program: Command, run: Runner) => void)[] = [
+  registerImport,
+  registerRelease,
+  registerReview,
+  registerSchedule,
+  registerSnapshots,
+  registerSources,
+  registerWorker,
+];
 
 export function buildProgram(
   run: (action: () => Promise<number> | number) => Promise<void>,
@@ -55,6 +47,10 @@ export function buildProgram(
     .option('--sources <file>', 'read source definitions from this JSON file')
     .option('--max-pages <n>', 'at most this many pages per source')
     .option('--since <date>', 'skip articles published before YYYY-MM-DD')
+    .option(
+      '--concurrency <n>',
+      'with REDIS_URL: work on the queues in this process too (else `pactwatch worker`s do)',
+    )
     .action((flags) => run(() => crawlCommand(flags)));
 
   program
@@ -68,32 +64,6 @@ export function buildProgram(
     )
     .action((file, flags) => run(() => extractCommand(file, flags)));
 
-  const review = program.command('review').description('list, inspect and decide candidates');
-  review
-    .command('list')
-    .option('--status <status>', 'pending, approved, rejected or any', 'pending')
-    .action((flags) => run(() => reviewListCommand(flags)));
-  review
-    .command('show <id>')
-    .option('--json', 'print the record, its sources and its review log as JSON')
-    .action((id, flags) => run(() => reviewShowCommand(id, flags)));
-  review
-    .command('approve <id>')
-    .option('--reviewer <name>', 'who decides (default $PACTWATCH_REVIEWER or $USER)')
-    .option('--note <text>', 'a note kept in the audit log')
-    .action((id, flags) => run(() => reviewDecisionCommand('approve', id, flags)));
-  review
-    .command('reject <id>')
-    .option('--reviewer <name>', 'who decides (default $PACTWATCH_REVIEWER or $USER)')
-    .requiredOption('--reason <text>', 'why it is rejected (kept in the audit log)')
-    .action((id, flags) => run(() => reviewDecisionCommand('reject', id, flags)));
-  review
-    .command('serve')
-    .option('--port <n>')
-    .action(() => run(planned('review serve')));
-  review.command('merge <a> <b>').action(() => run(planned('review merge')));
-  review.command('split <id>').action(() => run(planned('review split')));
-
   program
     .command('export')
     .description('write export records')
@@ -102,18 +72,11 @@ export function buildProgram(
     .option('--out <file>', 'write to this file instead of stdout')
     .action((flags) => run(() => exportCommand(flags)));
 
-  const release = program.command('release').description('cut and list releases');
-  release.command('cut <version>').action((version) => run(() => releaseCutCommand(version)));
-  release.command('list').action(() => run(() => releaseListCommand()));
-  release
-    .command('diff <a> <b>')
-    .option('--format <f>')
-    .action(() => run(planned('release diff')));
-
   program
     .command('status')
     .description('per source: last crawl, pages, failures, queue')
-    .action(() => run(() => statusCommand()));
+    .option('--json', 'print the per-source status as JSON')
+    .action((flags: { json?: boolean }) => run(() => statusCommand(flags)));
   program
     .command('demo')
     .description('serve the bundled sample sites on loopback and crawl them end to end')
@@ -124,24 +87,7 @@ export function buildProgram(
     .option('--out <file>')
     .action((flags) => run(() => schemaCommand(flags)));
 
-  program.command('import <file>').action(() => run(planned('import')));
-  program
-    .command('totals')
-    .option('--release <v>')
-    .action(() => run(planned('totals')));
-  program
-    .command('report')
-    .option('--release <v>')
-    .option('--out <dir>')
-    .action(() => run(planned('report')));
-  program
-    .command('schedule')
-    .argument('[args...]')
-    .action(() => run(planned('schedule')));
-  program
-    .command('worker')
-    .option('--concurrency <n>')
-    .action(() => run(planned('worker')));
+  for (const register of REGISTRARS) register(program, run);
   return program;
 }
 

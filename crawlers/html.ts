@@ -619,11 +619,76 @@ function baseUrlOf($: CheerioAPI, url: string | null): string | null {
   }
 }
 
+/** Pages a script pager announces at most; each is a list page the frontier may visit. */
+const MAX_SCRIPT_PAGES = 1000;
+/** Inline script text read per page for links (pagers and redirects sit in small scripts). */
+const MAX_SCRIPT_CHARS = 200_000;
+
+const TRS_PAGER =
+  /createPageHTML\(\s*([\w$.]+)\s*,\s*([\w$.]+)\s*,\s*["']([\w.-]+)["']\s*,\s*["'](\w+)["']/g;
+const SCRIPT_REDIRECT =
+  /(?:\b(?:window|self|top|document)\s*\.\s*)?\blocation(?:\s*\.\s*href)?\s*=\s*["']([^"'\s]+)["']|\blocation\s*\.\s*(?:replace|assign)\s*\(\s*["']([^"'\s]+)["']\s*\)/g;
+
+/** A pager argument: a number, or a variable the same script sets to one. */
+function numericArg(arg: string, script: string): number | null {
+  if (/^\d+$/.test(arg)) return Number(arg);
+  const name = arg.replace(/[$.]/g, (c) => `\\${c}`);
+  const m = new RegExp(`\\b${name}\\s*=\\s*(\\d+)`).exec(script);
+  return m?.[1] === undefined ? null : Number(m[1]);
+}
+
+/**
+ * Link targets that exist only in inline scripts. TRS CMS list pages (embassies, the foreign
+ * ministry, the Taiwan Affairs Office) draw their pager with
+ * `createPageHTML(countPage, currentPage, "index", "htm")`: pages `index.htm`, `index_1.htm`
+ * ... `index_{countPage-1}.htm`. Some pages only forward with `window.location.href = "..."`
+ * (the foreign ministry's country pages). A static crawler sees neither without this.
+ *
+ * Scripts are found in the source text with forward-only searches: a CSS query for scripts
+ * takes seconds on absurdly deep markup, and a lazy regular expression would go quadratic on
+ * many unclosed tags.
+ */
+function scriptLinks(html: string): string[] {
+  const out: string[] = [];
+  let budget = MAX_SCRIPT_CHARS;
+  const open = /<script\b/gi;
+  const close = /<\/script\s*>/gi;
+  for (let m = open.exec(html); m !== null && budget > 0; m = open.exec(html)) {
+    const gt = html.indexOf('>', m.index);
+    if (gt === -1) break;
+    close.lastIndex = gt;
+    const end = close.exec(html);
+    if (end === null) break;
+    open.lastIndex = end.index + end[0].length;
+    const attrs = html.slice(m.index + 7, gt).toLowerCase();
+    const type = /\btype\s*=\s*["']?([^"'\s>]*)/.exec(attrs)?.[1] ?? '';
+    if (/\bsrc\s*=/.test(attrs) || (type !== '' && !type.includes('javascript'))) continue;
+    const script = html.slice(gt + 1, Math.min(end.index, gt + 1 + budget));
+    budget -= script.length;
+    TRS_PAGER.lastIndex = 0;
+    for (let p = TRS_PAGER.exec(script); p !== null; p = TRS_PAGER.exec(script)) {
+      const pages = numericArg(p[1] ?? '', script);
+      const prefix = p[3] ?? 'index';
+      const ext = p[4] ?? 'htm';
+      if (pages === null || pages < 1) continue;
+      out.push(`${prefix}.${ext}`);
+      for (let i = 1; i < Math.min(pages, MAX_SCRIPT_PAGES); i++) out.push(`${prefix}_${i}.${ext}`);
+    }
+    SCRIPT_REDIRECT.lastIndex = 0;
+    for (let r = SCRIPT_REDIRECT.exec(script); r !== null; r = SCRIPT_REDIRECT.exec(script)) {
+      const target = r[1] ?? r[2];
+      if (target !== undefined) out.push(target);
+    }
+  }
+  return out;
+}
+
 function collectLinks(
   $: CheerioAPI,
   base: string | null,
   linkSelector: string | undefined,
   maxLinks: number,
+  html: string,
 ): { url: string; text: string }[] {
   const links = new Map<string, string>();
   const add = (href: string | undefined, text: string) => {
@@ -655,6 +720,8 @@ function collectLinks(
       collapseWhitespace($el.attr('alt') ?? '');
     add($el.attr('href'), text);
   });
+  // Pagers and redirects written by scripts name their targets in the script text.
+  for (const target of scriptLinks(html)) add(target, '');
   if (linkSelector === undefined) {
     // Old government sites still use framesets and meta refresh to reach the real pages.
     $('frame[src], iframe[src]').each((_, el) => add($(el).attr('src'), ''));
@@ -771,7 +838,7 @@ function parseDocument(
   const $ = load(html);
   const meta = metaMap($);
   const base = baseUrlOf($, url);
-  const links = collectLinks($, base, opts.linkSelector, opts.maxLinks);
+  const links = collectLinks($, base, opts.linkSelector, opts.maxLinks, html);
   // JSON-LD lives in <script>, which goes before the text is read.
   const jsonLdPublished = jsonLdDate($);
 

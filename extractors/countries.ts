@@ -6,7 +6,7 @@ import aliasesRaw from './data/country-aliases.json' with { type: 'json' };
 import forumsRaw from './data/forums.json' with { type: 'json' };
 import regionsRaw from './data/regions.json' with { type: 'json' };
 import { guard, KeywordMatcher, type MatcherEntry } from './matcher.js';
-import { clauseAround, type PreparedText, type Span } from './text.js';
+import { clauseAround, inRange, type PreparedText, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ import type { DocMention, SigningEvent } from './types.js';
 countries.registerLocale(enLocale);
 countries.registerLocale(zhLocale);
 
-export type MentionKind = 'name' | 'demonym' | 'side' | 'pair' | 'china';
+export type MentionKind = 'name' | 'demonym' | 'side' | 'pair' | 'china' | 'capital';
 
 interface CountryValue {
   readonly codes: readonly string[];
@@ -50,6 +50,8 @@ interface AliasFile {
   readonly excludeGenerated: readonly string[];
   readonly chainChars: Readonly<Record<string, string>>;
   readonly aliases: readonly AliasRow[];
+  readonly capitals: Readonly<Record<string, string>>;
+  readonly capitalGuards: Readonly<Record<string, string>>;
 }
 
 interface ForumRow {
@@ -103,6 +105,15 @@ function buildGazetteer(): KeywordMatcher<CountryValue> {
         entries.push({ term: name, value });
       }
     }
+  }
+  // Capitals last: a term that is also a country's name (Singapore) is the country. The matcher
+  // takes the longest term, so 罗马尼亚 (Romania) is never read as 罗马 (Rome).
+  for (const [term, code] of Object.entries(aliases.capitals)) {
+    entries.push({
+      term,
+      value: { codes: [code], kind: 'capital' },
+      rejectIfFollowed: guard(aliases.capitalGuards[term]),
+    });
   }
   return new KeywordMatcher(entries);
 }
@@ -173,8 +184,12 @@ const WITH_BEFORE =
   /(?:与|同|和|向|会见|会晤|会谈|访问|with|met|visiting|visit to|between)\s*(?:the\s+)?$/;
 const VENUE_CLAUSE = /期间|间隙|前夕|之际|sidelines|margins|on the margin/;
 
+/** A capital only hints at the partner (a dateline, the venue), weaker than a demonym. */
+const CAPITAL_STRENGTH = 0.75;
+
 function baseStrength(doc: PreparedText, kind: MentionKind, start: number, end: number): number {
   if (kind === 'side' || kind === 'pair') return 3;
+  if (kind === 'capital') return CAPITAL_STRENGTH;
   const text = doc.text;
   const after = text.slice(end, end + 20);
   const before = text.slice(Math.max(0, start - 60), start);
@@ -218,28 +233,24 @@ function disambiguate(doc: PreparedText, codes: readonly string[]): readonly str
   return [hit ?? codes[0] ?? ''];
 }
 
-const mentionCache = new WeakMap<PreparedText, Map<string, readonly CountryMention[]>>();
+const mentionCache = new WeakMap<PreparedText, readonly CountryMention[]>();
 
 /**
- * Country mentions in `[from, to)`, China included (strength 0) so callers can see it. Memoised
- * per page: parties, signatories and agencies all read the same sentence and context windows.
+ * Country mentions in `[from, to)`, China included (strength 0) so callers can see it. The page
+ * is scanned once: parties, signatories and agencies all read windows of the same page, and a
+ * mention's strength depends only on the words around it.
  */
 export function findCountryMentions(
   doc: PreparedText,
   from: number,
   to: number,
 ): readonly CountryMention[] {
-  let cache = mentionCache.get(doc);
-  if (cache === undefined) {
-    cache = new Map();
-    mentionCache.set(doc, cache);
+  let all = mentionCache.get(doc);
+  if (all === undefined) {
+    all = scanCountryMentions(doc, 0, doc.text.length);
+    mentionCache.set(doc, all);
   }
-  const key = `${from}:${to}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const found = scanCountryMentions(doc, from, to);
-  cache.set(key, found);
-  return found;
+  return inRange(all, from, to);
 }
 
 function scanCountryMentions(doc: PreparedText, from: number, to: number): CountryMention[] {
@@ -276,7 +287,43 @@ function scanCountryMentions(doc: PreparedText, from: number, to: number): Count
     }
     cursor = seg.end;
   }
-  return out.sort((a, b) => a.start - b.start);
+  return withListStrength(
+    doc,
+    out.sort((a, b) => a.start - b.start),
+  );
+}
+
+const LIST_GAP = /^\s*(?:、|,|，|and|&|和|及|与)\s*(?:the\s+)?$/;
+
+/** "China, Laos, Myanmar and Thailand": every country of a list is as much a party as the first. */
+function withListStrength(doc: PreparedText, mentions: CountryMention[]): CountryMention[] {
+  let runStart = 0;
+  const flush = (end: number): void => {
+    if (end - runStart < 2) return;
+    const run = mentions.slice(runStart, end);
+    if (run.some((m) => m.strength <= 0 && m.kind !== 'china')) return;
+    const max = Math.max(...run.map((m) => m.strength));
+    for (let k = runStart; k < end; k += 1) {
+      const m = mentions[k];
+      if (m !== undefined && m.kind !== 'china' && m.kind !== 'capital') {
+        mentions[k] = { ...m, strength: max };
+      }
+    }
+  };
+  for (let i = 1; i <= mentions.length; i += 1) {
+    const prev = mentions[i - 1];
+    const cur = mentions[i];
+    const joined =
+      prev !== undefined &&
+      cur !== undefined &&
+      cur.start >= prev.end &&
+      LIST_GAP.test(doc.text.slice(prev.end, cur.start));
+    if (!joined) {
+      flush(i);
+      runStart = i;
+    }
+  }
+  return mentions;
 }
 
 export interface ForumMention extends Span {
@@ -313,7 +360,7 @@ export interface Parties {
 const TWO_SIDES =
   /双方|两国|中外双方|bilateral|both sides|the two sides|two countries|two ministries/i;
 const MANY_SIDES =
-  /各方|多方|成员国|与会各国|三方|四方|五方|六方|[三四五六七八九十]国|member states|all parties|parties to/i;
+  /各方|多方|成员国|与会各国|三方|四方|五方|六方|[三四五六七八九十]国|member states|all parties|parties to|the (?:three|four|five|six) (?:countries|nations|sides)|(?:three|four|five|six) countries/i;
 
 const NONE: Parties = {
   countries: [],
@@ -407,6 +454,34 @@ export function resolveParties(
   event: SigningEvent,
   document: DocMention | null,
 ): Parties {
+  return mekong(doc, event, document, partiesOf(doc, event, document));
+}
+
+const MEKONG_PARTNERS = ['LAO', 'MMR', 'THA'];
+const MEKONG = /湄公河|Mekong/i;
+
+/**
+ * China with Laos, Myanmar and Thailand on the Mekong is the four-country mechanism (forum
+ * MEKONG), whether or not the page names it.
+ */
+function mekong(
+  doc: PreparedText,
+  event: SigningEvent,
+  document: DocMention | null,
+  parties: Parties,
+): Parties {
+  if (parties.forum !== null && parties.forum !== 'MEKONG') return parties;
+  const codes = [...parties.countries].sort();
+  if (codes.join(',') !== MEKONG_PARTNERS.join(',')) return parties;
+  const title = document?.titleZhSpan ?? document?.titleEnSpan ?? null;
+  const spans = [title, event.sentence, event.context, doc.headline].filter(
+    (x): x is Span => x !== null,
+  );
+  if (!spans.some((x) => MEKONG.test(doc.text.slice(x.start, x.end)))) return parties;
+  return { ...parties, forum: 'MEKONG', scope: 'multilateral', region: null };
+}
+
+function partiesOf(doc: PreparedText, event: SigningEvent, document: DocMention | null): Parties {
   const s = event.sentence;
   const title = document?.titleZhSpan ?? document?.titleEnSpan ?? null;
   // 1. The title names the parties (《中华人民共和国公安部和越南社会主义共和国公安部…》).
@@ -469,7 +544,11 @@ export function resolveParties(
   ].filter((f) => !f.venue);
   const contextStrong = firstPerCode(allContext.filter((m) => m.strength >= 3));
   // 5. A forum meeting that the readout reports (上合组织成员国公安内务部长会议 … 与会各方签署).
-  if (contextForums.length > 0 && (manySides || contextStrong.length === 0) && !twoSides) {
+  if (
+    contextForums.length > 0 &&
+    (manySides || contextStrong.length === 0) &&
+    (!twoSides || scores.size === 0)
+  ) {
     // Member states named around a forum meeting are attendees, not a list of signatories.
     return build([], contextForums.at(-1) ?? null, 'context');
   }

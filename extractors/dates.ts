@@ -47,6 +47,14 @@ export interface DateResolution {
   readonly span: Span | null;
 }
 
+/** Whether the date was written with its year (2017年4月, April 2017), not given one from the page. */
+export function writesYear(date: DateResolution): boolean {
+  const span = date.span;
+  if (span === null || !('kind' in span)) return false;
+  const m = span as DateMention;
+  return m.y !== null && (m.kind === 'full' || m.kind === 'ym' || m.kind === 'y');
+}
+
 export interface DocDates {
   readonly mentions: readonly DateMention[];
   readonly dateline: { readonly ymd: Ymd; readonly span: Span } | null;
@@ -204,7 +212,7 @@ const RULES: readonly Rule[] = [
     build: (m) => ({ kind: 'y', y: num(m[1]), m: null, d: null, ...plain }),
   },
   {
-    re: /(?<![\d月〇零一二三四五六七八九十至到—~-])(\d{1,2})\s*日(?=[，,上中下晚凌早午在于电讯\s])/g,
+    re: /(?<![\d月〇零一二三四五六七八九十至到—~-])(\d{1,2})\s*日(?=[，,上中下晚凌早午在于电讯\s签访出会举抵与同赴起分代共宣发表晤见举率]|至)/g,
     build: (m) => ({ kind: 'd', y: null, m: null, d: num(m[1]), ...plain }),
   },
   {
@@ -290,13 +298,25 @@ export function findDateMentions(doc: PreparedText, from: number, to: number): D
 }
 
 const DATELINE_EN = new RegExp(
-  `^[ \\t]*[A-Z][A-Za-z .'’-]{1,40},\\s*${MONTH_RE}\\s+(\\d{1,2})(?:,?\\s*(\\d{4}))?\\s*(?:\\(|--|—|–)`,
+  `^[ \\t]*[A-Z][A-Za-z .'’-]{1,40},\\s*${MONTH_RE}\\s+(\\d{1,2})(?:,?\\s*(\\d{4}))?\\s*(?:\\(|--|—|–|-)`,
   'm',
 );
 const DATELINE_ZH =
-  /(?:新华社|中新社|中新网|人民网|新华网|央视网|央视新闻|中国新闻网|国际在线|光明网|环球网|法治日报|人民公安报|记者)[^\n。]{0,24}?(\d{1,2})月(\d{1,2})日(?:电|讯)/;
+  /(?:新华社|中新社|中新网|人民网|新华网|央视网|央视新闻|中国新闻网|国际在线|光明网|环球网|法治日报|人民公安报|越通社|本报|记者)[^\n。]{0,24}?(\d{1,2})月(\d{1,2})日(?:电|讯)/;
+/** Central News Agency and other papers date by the day alone: （中央社记者…台北24日电）. */
+const DATELINE_DAY_ZH = /(?:中央社|记者|专电|本报)[^\n。）)]{0,24}?(\d{1,2})日(?:专)?电/;
+/**
+ * A release's own date line near the top: "Belgrade, 8 May 2024", "Nairobi, Monday May 20,
+ * 2024", "MHA Press Release, 9 September 2019", "2019/12/31", "Updated: 2023-11-29 07:12".
+ */
+const DATE_LINE = new RegExp(
+  `^[^\\n]{0,48}?(?:(\\d{1,2})\\s+${MONTH_RE},?\\s+(\\d{4})|${MONTH_RE}\\s+(\\d{1,2}),?\\s+(\\d{4})|(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2}))[^\\n]{0,24}$`,
+  'm',
+);
 const DATELINE_SCAN_CHARS = 800;
-
+const DATE_LINE_SCAN_LINES = 4;
+/** A date line further than this from the page date is something else (a law's date). */
+const DATE_LINE_MAX_DAYS = 3;
 function toDate(y: number, m: number, d: number): number {
   return Date.UTC(y, m - 1, d);
 }
@@ -329,12 +349,52 @@ function firstYearInText(mentions: readonly DateMention[], before: number): numb
   return found;
 }
 
+function dayOnlyDate(d: number, published: Ymd | null): Ymd | null {
+  if (published === null) return null;
+  // The day before the page's day is this month; a larger day is last month (31日 on 9-01).
+  const back = d > published.d ? -1 : 0;
+  const month = new Date(Date.UTC(published.y, published.m - 1 + back, 1));
+  const ymd = { y: month.getUTCFullYear(), m: month.getUTCMonth() + 1, d };
+  return isValidYmd(ymd.y, ymd.m, ymd.d) ? ymd : null;
+}
+
+function dateLine(doc: PreparedText, published: Ymd | null): DocDates['dateline'] {
+  let offset = 0;
+  const lines = doc.text.split('\n', DATE_LINE_SCAN_LINES + 1).slice(0, DATE_LINE_SCAN_LINES);
+  for (const line of lines) {
+    const m = DATE_LINE.exec(line);
+    if (m !== null) {
+      const y = num(m[3] ?? m[6] ?? m[7]);
+      const mo =
+        m[2] !== undefined ? monthOf(m[2]) : m[4] !== undefined ? monthOf(m[4]) : num(m[8]);
+      const d = num(m[1] ?? m[5] ?? m[9]);
+      if (y !== null && mo !== null && d !== null && isValidYmd(y, mo, d)) {
+        const ymd = { y, m: mo, d };
+        const near =
+          published === null ||
+          Math.abs(toDate(y, mo, d) - toDate(published.y, published.m, published.d)) <=
+            DATE_LINE_MAX_DAYS * DAY_MS;
+        if (near) return { ymd, span: { start: offset, end: offset + line.length } };
+      }
+    }
+    offset += line.length + 1;
+  }
+  return null;
+}
+
 export function findDateline(doc: PreparedText, published: Ymd | null): DocDates['dateline'] {
   const head = doc.text.slice(0, DATELINE_SCAN_CHARS);
   const en = DATELINE_EN.exec(head);
   const zh = en === null ? DATELINE_ZH.exec(head) : null;
   const hit = en ?? zh;
-  if (hit === null) return null;
+  if (hit === null) {
+    const day = DATELINE_DAY_ZH.exec(head);
+    const ymd = day === null ? null : dayOnlyDate(num(day[1]) ?? 0, published);
+    if (day !== null && ymd !== null) {
+      return { ymd, span: { start: day.index, end: day.index + day[0].length } };
+    }
+    return dateLine(doc, published);
+  }
   const m = en === null ? num(hit[1]) : monthOf(hit[1]);
   const d = num(hit[2]);
   const explicitYear = en === null ? null : num(hit[3]);
@@ -368,6 +428,14 @@ function weekdayDate(ref: Ymd, weekday: number, week: number | null): Ymd {
 }
 
 const NEXT_DAY = /次日|第二天|翌日|the next day|the following day/i;
+/** 大会期间 / during the meeting: a signing somewhere inside a span of days. */
+const DURING = /期间|\bduring\b/i;
+const RANGE_AFTER =
+  /^\s*(?:至|到|—|–|-|~|to)\s*(?:\d{1,2}|[〇零一二三四五六七八九十]{1,3})\s*[日号]?/;
+
+function startsRange(doc: PreparedText, m: Span): boolean {
+  return RANGE_AFTER.test(doc.text.slice(m.end, m.end + 8));
+}
 
 /** Turns an explicit date mention into a calendar date, filling year and month from context. */
 function explicitDate(
@@ -385,7 +453,12 @@ function explicitDate(
   if (mention.kind === 'd') {
     // A bare 24日 continues the month last named before it.
     const before = dates.mentions.filter((x) => x.end <= mention.start && x.m !== null).at(-1);
-    m = before?.m ?? dates.ref?.m ?? null;
+    const ref = dates.ref;
+    if (before?.m !== null && before?.m !== undefined) m = before.m;
+    else if (ref !== null && mention.d !== null) {
+      // 30日 on a page of 1 September is 30 August.
+      m = mention.d > ref.d ? ((ref.m + 10) % 12) + 1 : ref.m;
+    } else m = null;
   }
   if (m === null || mention.d === null) return null;
   const y = yearFor(m, mention.d, dates.ref, firstYearInText(dates.mentions, mention.start));
@@ -416,10 +489,14 @@ export function resolveSigningDate(
   const explicitIn = inSentence.filter((m) => EXPLICIT.has(m.kind));
   const before = explicitIn.filter((m) => m.end <= verbPos).at(-1);
   const after = explicitIn.find((m) => m.start >= verbPos);
+  const during = DURING.test(doc.text.slice(sentence.start, sentence.end));
   for (const m of [before, after]) {
     if (m === undefined) continue;
     const date = explicitDate(m, dates);
     if (date !== null && date.d !== null) {
+      if (during && startsRange(doc, m)) {
+        return { value: format(date.y, date.m, null), year: date.y, source: 'sentence', span: m };
+      }
       return resolved({ y: date.y, m: date.m ?? 1, d: date.d }, 'sentence', m);
     }
   }
@@ -432,12 +509,18 @@ export function resolveSigningDate(
   if (relative !== undefined && ref !== null) {
     return resolved(addDays(ref, relative.offsetDays ?? 0), 'relative', relative);
   }
+  // 近日 / 日前 / recently: only the month of the report is known.
+  const vague = inSentence.find((m) => m.kind === 'vague');
+  if (vague !== undefined && ref !== null) {
+    return { value: format(ref.y, ref.m, null), year: ref.y, source: 'sentence', span: vague };
+  }
   const earlier = dates.mentions.filter(
     (m) =>
       m.end <= sentence.start &&
       m.start >= sentence.start - BACKWARD_LIMIT_CHARS &&
       !m.background &&
-      (EXPLICIT.has(m.kind) || m.kind === 'weekday'),
+      notDateline(m) &&
+      (EXPLICIT.has(m.kind) || m.kind === 'weekday' || m.kind === 'relative'),
   );
   for (let i = earlier.length - 1; i >= 0; i -= 1) {
     const m = earlier[i];
@@ -445,9 +528,14 @@ export function resolveSigningDate(
     let ymd: Ymd | null = null;
     if (m.kind === 'weekday') {
       if (m.weekday !== null && ref !== null) ymd = weekdayDate(ref, m.weekday, m.week);
+    } else if (m.kind === 'relative') {
+      if (ref !== null) ymd = addDays(ref, m.offsetDays ?? 0);
     } else {
       const date = explicitDate(m, dates);
       if (date !== null && date.m !== null && date.d !== null) {
+        if (during && startsRange(doc, m)) {
+          return { value: format(date.y, date.m, null), year: date.y, source: 'context', span: m };
+        }
         ymd = { y: date.y, m: date.m, d: date.d };
       }
     }

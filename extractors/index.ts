@@ -1,23 +1,20 @@
 import type { CodedAgreement, Evidence, ExtractionResult } from '../schemas/agreement.js';
+import { TOPICS } from '../schemas/codes.js';
 import type { ExtractInput } from '../schemas/document.js';
+import { type CounterpartSide, resolveCounterpartSide } from './counterparts.js';
 import { type Parties, resolveParties } from './countries.js';
 import {
   collectDocDates,
   type DateResolution,
   type DocDates,
   resolveSigningDate,
+  writesYear,
 } from './dates.js';
 import { quote } from './evidence.js';
-import {
-  type CnSide,
-  type CounterpartSide,
-  hasMpsOfficial,
-  resolveCnSide,
-  resolveCounterpartSide,
-} from './signatories.js';
+import { type CnSide, hasMpsOfficial, resolveCnSide } from './signatories.js';
 import { findSigningEvents, MAY_REPORT_SIGNING } from './signing.js';
 import { type PreparedText, prepare, type Span } from './text.js';
-import { topicsIn } from './topics.js';
+import { topicsFor } from './topics.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 export type { ExtractionResult } from '../schemas/agreement.js';
@@ -48,24 +45,34 @@ function resolveOptions(options: ExtractOptions | undefined): Required<ExtractOp
   return merged;
 }
 
+const TOPIC_ORDER: readonly CodedAgreement['topics'][number][] = [...TOPICS];
+
+/**
+ * A signing dated in its own sentence this long before the page is background the page recalls
+ * (first signed in April 2017), not the news it reports.
+ */
+const STALE_SIGNING_DAYS = 180;
+const DAY_MS = 86_400_000;
+
+function isStale(doc: PreparedText, date: DateResolution): boolean {
+  if (date.source !== 'sentence' || date.value === null || doc.published === null) return false;
+  if (!writesYear(date)) return false;
+  const [y, m = 1, d = 1] = date.value.split('-').map(Number);
+  const p = doc.published;
+  const days = (Date.UTC(p.y, p.m - 1, p.d) - Date.UTC(y ?? p.y, m - 1, d)) / DAY_MS;
+  return days > STALE_SIGNING_DAYS;
+}
+
 const NOTHING: ExtractionResult = Object.freeze({ is_signing: false, agreements: [] });
 
 /** How far back from the first signing sentence dates are collected. */
 const DATE_LOOKBACK_CHARS = 3000;
 
-/** Sentences right after the signing that describe the document (该备忘录…, The MoU …). */
-const REFERS_BACK =
-  /^(该|此|这|这些|上述|双方同意|双方将|根据(?:该)?(?:协议|协定|备忘录)|按照(?:该)?(?:协议|协定|备忘录)|The (?:MoU|memorandum|agreement|document|minutes|plan|deal)s?\b|Under the (?:MoU|memorandum|agreement|deal)\b|It\b|They\b)/;
-
-/** The sentence right after the signing when it describes the document just signed. */
-function referringBack(doc: PreparedText, event: SigningEvent): Span[] {
-  const next = doc.sentences[event.sentence.index + 1];
-  return next !== undefined && REFERS_BACK.test(doc.text.slice(next.start, next.end)) ? [next] : [];
-}
-
 interface Draft {
   readonly record: CodedAgreement;
   readonly event: number;
+  /** A headline summarises the body: it is the same document as the body's report of it. */
+  readonly inHeadline: boolean;
   readonly describes: string;
   readonly dateSource: DateResolution['source'];
 }
@@ -104,24 +111,6 @@ function confidence(
   return Math.round(Math.max(0.05, Math.min(0.97, c)) * 100) / 100;
 }
 
-function topicSpans(doc: PreparedText, event: SigningEvent, document: DocMention): Span[] {
-  const s = event.sentence;
-  const spans: Span[] = [];
-  if (doc.headline !== null && doc.headline.end <= event.context.start) spans.push(doc.headline);
-  spans.push(event.context);
-  // Other documents' titles in the sentence describe those documents, not this one.
-  let cursor = s.start;
-  for (const other of event.docs) {
-    const t = other.titleZhSpan;
-    if (other === document || t === null || t.start < cursor) continue;
-    spans.push({ start: cursor, end: t.start - 1 });
-    cursor = t.end + 1;
-  }
-  spans.push({ start: cursor, end: s.end });
-  spans.push(...referringBack(doc, event));
-  return spans;
-}
-
 function buildRecord(
   doc: PreparedText,
   event: SigningEvent,
@@ -132,28 +121,35 @@ function buildRecord(
 ): CodedAgreement {
   const cn = resolveCnSide(doc, event, document, date.value);
   const cp: CounterpartSide = resolveCounterpartSide(doc, event, document, parties);
-  // Topics come from what names the document (its title, or the phrase around a bare term such
-  // as "MoU on combating drug trafficking") and the sentence that goes on to describe it; a
-  // document that names no topic takes them from the readout of the meeting.
-  const follow = referringBack(doc, event);
-  const naming = document.titleZhSpan ?? document.titleEnSpan ?? document.describes;
-  let topics = topicsIn(doc, [naming, ...follow]);
-  if (topics.topics[0] === 'generic') topics = topicsIn(doc, topicSpans(doc, event, document));
+  const topics = topicsFor(doc, event, document);
   const evidence: Evidence[] = [];
   const add = (field: string, span: Span | null): void => {
     if (span !== null) evidence.push(quote(doc, field, span, maxChars));
   };
+  // Every field gets a quote; one that fell back to a default quotes the signing sentence, which
+  // is where a reviewer checks that nothing better was written.
+  const sentence = event.sentence;
   add('is_signing', event.verb);
   add('doc_type', document.termSpan ?? document.titleZhSpan ?? document.titleEnSpan ?? event.verb);
-  add('title_zh', document.titleZhSpan);
-  add('title_en', document.titleEnSpan);
-  add('date_signed', date.span);
+  add('doc_type_term', document.termSpan ?? sentence);
+  add('title_zh', document.titleZhSpan ?? sentence);
+  add('title_en', document.titleEnSpan ?? sentence);
+  add('date_signed', date.span ?? sentence);
+  add('year', date.span ?? sentence);
   for (const m of parties.countryMentions) add('counterpart_countries', m);
-  add('forum', parties.forumMention);
-  add('cn_signatory', cn.span);
-  add('counterpart_signatory', cp.signatorySpan);
-  add('counterpart_agency', cp.agencySpan);
+  if (parties.countryMentions.length === 0) add('counterpart_countries', sentence);
+  add('scope', parties.forumMention ?? parties.countryMentions[0] ?? sentence);
+  add('region', parties.countryMentions[0] ?? sentence);
+  add('forum', parties.forumMention ?? sentence);
+  add('cn_signatory', cn.span ?? sentence);
+  add('cn_signatory_ministerial', cn.span ?? sentence);
+  add('cn_signing_body', document.titleZhSpan ?? cn.span ?? sentence);
+  add('counterpart_signatory', cp.signatorySpan ?? sentence);
+  add('counterpart_agency', cp.agencySpan ?? sentence);
+  add('counterpart_agency_type', cp.agencySpan ?? sentence);
   for (const hit of topics.hits) add('topics', hit);
+  if (topics.hits.length === 0)
+    add('topics', document.titleZhSpan ?? document.titleEnSpan ?? sentence);
   return {
     title_zh: document.titleZh,
     title_en: document.titleEn,
@@ -193,6 +189,7 @@ function sameDocument(a: Draft, b: Draft): boolean {
   const rb = b.record;
   if (a.event === b.event || ra.doc_type !== rb.doc_type) return false;
   if (partiesKey(ra) !== partiesKey(rb)) return false;
+  if (a.inHeadline || b.inHeadline) return true;
   const titleA = ra.title_zh ?? ra.title_en;
   const titleB = rb.title_zh ?? rb.title_en;
   if (titleA !== null && titleB !== null && titleA !== titleB) return false;
@@ -201,7 +198,14 @@ function sameDocument(a: Draft, b: Draft): boolean {
     WEAK_DATES.has(a.dateSource) ||
     WEAK_DATES.has(b.dateSource);
   if (!datesAgree) return false;
-  if (titleA !== null || titleB !== null) return true;
+  if (titleA !== null && titleB !== null) return true;
+  if (titleA !== null || titleB !== null) {
+    // A titled document and an untitled one: the same when the untitled one says nothing the
+    // titled one does not (同日，公安部刑事侦查局…签署了关于追逃追赃的备忘录 is another one).
+    const [titled, bare] = titleA !== null ? [ra, rb] : [rb, ra];
+    if (titled.cn_signing_body !== bare.cn_signing_body) return false;
+    return bare.topics[0] === 'generic' || bare.topics.every((t) => titled.topics.includes(t));
+  }
   // Two untitled MoUs on different subjects in two sentences are two documents.
   const generic = (r: CodedAgreement): boolean => r.topics[0] === 'generic';
   return (
@@ -214,10 +218,18 @@ function sameDocument(a: Draft, b: Draft): boolean {
 
 function better(a: Draft, b: Draft): Draft {
   const score = (d: Draft): number =>
+    (d.inHeadline ? -1 : 0) +
     (d.record.title_zh !== null || d.record.title_en !== null ? 2 : 0) +
     (WEAK_DATES.has(d.dateSource) ? 0 : 1) +
     d.record.confidence;
   return score(b) > score(a) ? b : a;
+}
+
+/** A headline that names the topic (中沙签署反恐合作协议) adds it to the body's generic report. */
+function mergedTopics(a: CodedAgreement, b: CodedAgreement): CodedAgreement['topics'] {
+  const named = new Set<string>([...a.topics, ...b.topics].filter((t) => t !== 'generic'));
+  if (named.size === 0) return ['generic'];
+  return TOPIC_ORDER.filter((t) => named.has(t));
 }
 
 /** One record per document: the headline and the body often report the same signing. */
@@ -244,6 +256,7 @@ function merge(drafts: readonly Draft[]): CodedAgreement[] {
       ...winner,
       record: {
         ...winner.record,
+        topics: mergedTopics(winner.record, loser.record),
         evidence: [...winner.record.evidence, ...extra],
         confidence: Math.min(0.97, Math.max(winner.record.confidence, loser.record.confidence)),
       },
@@ -273,6 +286,7 @@ export function extract(input: ExtractInput, options?: ExtractOptions): Extracti
   events.forEach((event, index) => {
     const eventParties = resolveParties(doc, event, null);
     const date = resolveSigningDate(doc, event.sentence, event.verb.start, dates);
+    if (isStale(doc, date)) return;
     for (const document of event.docs) {
       const titled = document.titleZhSpan !== null || document.titleEnSpan !== null;
       const parties = titled ? resolveParties(doc, event, document) : eventParties;
@@ -281,6 +295,7 @@ export function extract(input: ExtractInput, options?: ExtractOptions): Extracti
       drafts.push({
         record,
         event: index,
+        inHeadline: event.inHeadline,
         describes: doc.text.slice(document.describes.start, document.describes.end),
         dateSource: date.source,
       });

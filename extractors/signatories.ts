@@ -1,33 +1,19 @@
-import type { CnSignatory, CounterpartSignatory } from '../schemas/agreement.js';
-import {
-  AGENCY_TYPES,
-  type AgencyType,
-  CN_TITLES,
-  type CnSigningBody,
-  type CnTitle,
-  type CounterpartRank,
-} from '../schemas/codes.js';
-import {
-  type CountryMention,
-  countryNameEn,
-  findCountryMentions,
-  forumAgency,
-  type Parties,
-} from './countries.js';
-import agenciesRaw from './data/agencies.json' with { type: 'json' };
+import type { CnSignatory } from '../schemas/agreement.js';
+import { CN_TITLES, type CnSigningBody, type CnTitle } from '../schemas/codes.js';
+import { findCountryMentions } from './countries.js';
 import officialsRaw from './data/officials.json' with { type: 'json' };
 import { KeywordMatcher } from './matcher.js';
 import { followingSentences } from './signing.js';
-import type { PreparedText, Span } from './text.js';
+import { inRange, type PreparedText, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
- * Who signed: the Chinese signatory (from a maintained table of MPS leaders with tenures, and
- * from titles written in the text), the Chinese signing body, and the counterpart's signatory,
- * rank and agency.
+ * The Chinese side of a signing: the signatory (from a maintained table of MPS leaders with
+ * tenures, and from titles written before or after a name), whether they are of ministerial
+ * rank, and the Chinese signing body. The counterpart side is in counterparts.ts.
  */
 
-// --- data ---------------------------------------------------------------------------------
+// --- officials table ------------------------------------------------------------------------
 
 interface TenureRow {
   readonly title: string;
@@ -69,31 +55,6 @@ const OFFICIAL_NAMES = new KeywordMatcher<Official>(
   ]),
 );
 
-interface AgencyRow {
-  readonly term: string;
-  readonly name: string;
-  readonly type: string;
-}
-
-export interface Agency {
-  readonly name: string;
-  readonly type: AgencyType;
-}
-
-function asAgencyType(value: string): AgencyType {
-  const t = AGENCY_TYPES.find((x) => x === value);
-  if (t === undefined) throw new TypeError(`Expected an AGENCY_TYPES value, got \`${value}\``);
-  return t;
-}
-
-const AGENCIES = new KeywordMatcher<Agency>(
-  [...(agenciesRaw.zh as readonly AgencyRow[]), ...(agenciesRaw.en as readonly AgencyRow[])].map(
-    (row) => ({ term: row.term, value: { name: row.name, type: asAgencyType(row.type) } }),
-  ),
-);
-
-// --- Chinese side -------------------------------------------------------------------------
-
 /** Comparable day for a partial date: YYYY is mid-year, YYYY-MM mid-month. */
 function dayKey(date: string): string {
   if (date.length === 4) return `${date}-07-01`;
@@ -124,26 +85,69 @@ export function officialByName(name: string): Official | undefined {
   return OFFICIALS.find((o) => o.nameZh === name || o.nameEn === name);
 }
 
+// --- shared by both sides -------------------------------------------------------------------
+
+const STOP_WORDS =
+  '与|和|同|在|于|、|，|,|。|；|（|\\(|率|会见|会晤|会谈|会面|出席|主持|代表|分别|共同|签|举行|表示|指出|强调|及|等|一行|进行|就|见证|一同|参加|陪同|通电话|视频|访问|的|今天|昨天|今日|昨日|当天|上午|下午|晚上|\\d|\\s|$';
+/** Lookahead that ends a Chinese name. */
+export const NAME_STOP = `(?=${STOP_WORDS})`;
+/** A name never starts with a stop word (副部长举行会谈 has no name). */
+export const NAME_START = `(?!${STOP_WORDS})`;
+const ZH_NAME_CHARS = `${NAME_START}([\\u4e00-\\u9fa5]{2,3}?)${NAME_STOP}`;
+
+/**
+ * The signer: the nearest named person before the verb in the signing sentence, else after it;
+ * else the highest-ranked one in the readout before it (the principal of the meeting; a named
+ * one before an unnamed one of the same rank); else one named just after the sentence.
+ */
+export function chooseCandidate<T extends Span & { readonly named: boolean }>(
+  inSentence: readonly T[],
+  inContext: readonly T[],
+  following: readonly T[],
+  verbPos: number,
+  rank: (c: T) => number,
+): T | null {
+  const before = inSentence.filter((c) => c.end <= verbPos).at(-1);
+  if (before !== undefined) return before;
+  const after = inSentence.find((c) => c.start >= verbPos);
+  if (after !== undefined) return after;
+  const score = (c: T): number => rank(c) + (c.named ? 0.5 : 0);
+  let best: T | null = null;
+  for (const c of inContext) if (best === null || score(c) > score(best)) best = c;
+  return best ?? following[0] ?? null;
+}
+
+/** 由X和Y签署, signed by X and Y: who signed (a document others witnessed, or a passive report). */
+const SIGNED_BY =
+  /由[^。；]{2,80}?(?:分别)?(?:代表[^。；]{0,20}?)?(?:签署|签字|签订)(?:[^。]{0,4}[，,][^。]{0,6}?由[^。；]{2,60}?(?:签署|签字|签订))?|\bsigned\s+(?:in\s+[A-Z][\w' ]{1,30}?\s+)?(?:on behalf of [^.;]{0,60}?\s+)?by\s+[^.;]{4,200}/i;
+
+/** The span that names who signed, if the signing sentence or the next ones say (null: nobody). */
+export function signersSpan(doc: PreparedText, event: SigningEvent): Span | null {
+  const next = followingSentences(doc, event.sentence);
+  for (const span of [event.sentence, next]) {
+    const m = SIGNED_BY.exec(doc.text.slice(span.start, span.end));
+    if (m === null) continue;
+    const start = span.start + m.index;
+    return { start, end: start + m[0].length };
+  }
+  return null;
+}
+
+// --- Chinese side ---------------------------------------------------------------------------
+
 interface CnCandidate extends Span {
   readonly nameZh: string | null;
   readonly nameEn: string | null;
   readonly official: Official | null;
   /** Title as written next to the name, if any. */
   readonly textTitle: CnTitle | null;
+  readonly named: boolean;
 }
-
-const STOP_WORDS =
-  '与|和|同|在|于|、|，|,|。|；|（|\\(|率|会见|会晤|会谈|出席|主持|代表|分别|共同|签|举行|表示|指出|强调|及|等|一行|进行|就|见证|一同|参加|陪同|通电话|视频|的|\\s|$';
-/** Lookahead that ends a Chinese name. */
-const NAME_STOP = `(?=${STOP_WORDS})`;
-/** A name never starts with a stop word (副部长举行会谈 has no name). */
-const NAME_START = `(?!${STOP_WORDS})`;
-const ZH_NAME_CHARS = `${NAME_START}([\\u4e00-\\u9fa5]{2,3}?)${NAME_STOP}`;
 
 /**
  * Titles written before a name. `foreignBefore` marks where a foreign country named before it
  * makes the match the counterpart's (越南公安部副部长…, 老挝琅南塔省公安厅厅长…); null for
- * patterns that always name a foreign country (中国驻柬埔寨大使).
+ * patterns that always name a Chinese official (中国驻柬埔寨大使).
  */
 const CN_TITLE_PATTERNS: readonly {
   re: RegExp;
@@ -154,7 +158,7 @@ const CN_TITLE_PATTERNS: readonly {
   {
     re: new RegExp(
       `(?:中国)?公安部(?:党委书记、|党委副书记、)?(常务副部长|副部长|部长助理|部长)(?:、[^，。]{0,16}?)?${ZH_NAME_CHARS}`,
-      'g',
+      'dg',
     ),
     title: 'unknown',
     nameGroup: 2,
@@ -163,7 +167,7 @@ const CN_TITLE_PATTERNS: readonly {
   {
     re: new RegExp(
       `(?:中国)?公安部[\\u4e00-\\u9fa5]{2,14}?局(?:党委书记、)?副?局长${ZH_NAME_CHARS}`,
-      'g',
+      'dg',
     ),
     title: 'bureau_head',
     nameGroup: 1,
@@ -172,7 +176,7 @@ const CN_TITLE_PATTERNS: readonly {
   {
     re: new RegExp(
       `(?:国家移民管理局|国家禁毒委员会办公室|国家禁毒办)(?:党组书记、)?副?(?:局长|主任)${ZH_NAME_CHARS}`,
-      'g',
+      'dg',
     ),
     title: 'bureau_head',
     nameGroup: 1,
@@ -181,7 +185,7 @@ const CN_TITLE_PATTERNS: readonly {
   {
     re: new RegExp(
       `[\\u4e00-\\u9fa5]{2,8}?(?:省|自治区)公安厅(?:党委书记、)?副?厅长${ZH_NAME_CHARS}`,
-      'g',
+      'dg',
     ),
     title: 'provincial',
     nameGroup: 1,
@@ -190,26 +194,52 @@ const CN_TITLE_PATTERNS: readonly {
   {
     re: new RegExp(
       `(?:中国)?驻[\\u4e00-\\u9fa5]{2,10}?(?:大使馆)?(?:特命全权)?大使${ZH_NAME_CHARS}`,
-      'g',
+      'dg',
     ),
     title: 'embassy',
     nameGroup: 1,
     foreignBefore: null,
   },
   {
-    re: new RegExp(`外交部(?:副部长|部长助理|部长)${ZH_NAME_CHARS}`, 'g'),
+    re: new RegExp(`外交部(?:副部长|部长助理|部长)${ZH_NAME_CHARS}`, 'dg'),
     title: 'mfa',
     nameGroup: 1,
     foreignBefore: null,
   },
   {
-    re: /(?:Chinese\s+)?Ambassador(?:\s+to\s+[A-Z][a-z]+)?\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/g,
+    re: new RegExp(`(?:海协会|海峡两岸关系协会)(?:会长|副会长)${ZH_NAME_CHARS}`, 'dg'),
+    title: 'other',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  // The title after the name: 中方由李建华局长签字, 姜再冬大使与….
+  {
+    re: new RegExp(
+      `(?:中方由|中方代表|由)${NAME_START}([\\u4e00-\\u9fa5]{2,3}?)(局长|副局长|副部长|部长|厅长|副厅长|大使|主任)`,
+      'dg',
+    ),
+    title: 'unknown',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  // 熊波大使出席…: an ambassador named before the title, at the start of a clause.
+  {
+    re: new RegExp(
+      `(?:^|[，。；、\\n])${NAME_START}([\\u4e00-\\u9fa5]{2,3}?)(大使)(?=在|出席|与|和|同|代表|会见|表示|签|致辞)`,
+      'dgm',
+    ),
+    title: 'embassy',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  {
+    re: /(?:Chinese\s+)?Ambassador(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,?\s+(?:Mr\.?\s+|Ms\.?\s+|Madam\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
     title: 'embassy',
     nameGroup: 1,
     foreignBefore: 'Ambassador',
   },
   {
-    re: /Chinese\s+(?:State\s+Councill?or\s+and\s+)?(?:(Executive\s+Vice|Vice|Deputy|Assistant)[\s-]+)?(?:Minister of Public Security|Public Security Minister)\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/g,
+    re: /Chinese\s+(?:State\s+Councill?or\s+and\s+)?(?:(Executive\s+Vice|Vice|Deputy|Assistant)[\s-]+)?(?:Minister of Public Security|Public Security Minister)\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
     title: 'unknown',
     nameGroup: 2,
     foreignBefore: null,
@@ -232,9 +262,9 @@ function enTitleFrom(words: string): CnTitle | null {
   if (/Executive\s+Vice[\s-]+Minister/i.test(words)) return 'executive_vice_minister';
   if (/(Vice|Deputy)[\s-]+Minister/i.test(words)) return 'vice_minister';
   if (/Assistant\s+Minister/i.test(words)) return 'other';
+  if (/Ambassador/i.test(words)) return 'embassy';
   if (/Minister|State Councill?or/i.test(words)) return 'minister';
   if (/Director/i.test(words)) return 'bureau_head';
-  if (/Ambassador/i.test(words)) return 'embassy';
   return null;
 }
 
@@ -246,6 +276,7 @@ function titleBefore(doc: PreparedText, start: number, english: boolean): CnTitl
       before.lastIndexOf('. '),
       before.lastIndexOf(';'),
       before.lastIndexOf(' with '),
+      before.lastIndexOf(' and '),
     );
     return enTitleFrom(before.slice(cut + 1));
   }
@@ -255,21 +286,30 @@ function titleBefore(doc: PreparedText, start: number, english: boolean): CnTitl
   return zhTitleFrom(before.slice(cut + 1));
 }
 
-const cnCache = new WeakMap<PreparedText, Map<string, readonly CnCandidate[]>>();
-
-/** Chinese officials named in `[from, to)`; memoised per page (each document re-reads them). */
-function findCnCandidates(doc: PreparedText, from: number, to: number): readonly CnCandidate[] {
-  let cache = cnCache.get(doc);
-  if (cache === undefined) {
-    cache = new Map();
-    cnCache.set(doc, cache);
+/** A title right after a name (王小洪部长, Liu Zhao, vice minister of …). */
+function titleAfter(doc: PreparedText, end: number, english: boolean): CnTitle | null {
+  const after = doc.text.slice(end, end + (english ? 60 : 6));
+  if (english) {
+    const m =
+      /^,\s+(?:the\s+)?(?:Chinese\s+)?((?:executive\s+)?(?:vice\s+|deputy\s+|assistant\s+)?minister[^,.;]*|director[^,.;]*)/i.exec(
+        after,
+      );
+    return m === null ? null : enTitleFrom(m[1] ?? '');
   }
-  const key = `${from}:${to}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const found = scanCnCandidates(doc, from, to);
-  cache.set(key, found);
-  return found;
+  const m = /^(常务副部长|副部长|部长助理|部长|局长|副局长|厅长|大使)/.exec(after);
+  return m === null ? null : zhTitleFrom(m[1] ?? '');
+}
+
+const cnCache = new WeakMap<PreparedText, readonly CnCandidate[]>();
+
+/** Chinese officials named in `[from, to)`; the page is scanned once (each document re-reads it). */
+function findCnCandidates(doc: PreparedText, from: number, to: number): readonly CnCandidate[] {
+  let all = cnCache.get(doc);
+  if (all === undefined) {
+    all = scanCnCandidates(doc, 0, doc.text.length);
+    cnCache.set(doc, all);
+  }
+  return inRange(all, from, to);
 }
 
 function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandidate[] {
@@ -282,7 +322,8 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
       nameZh: m.value.nameZh,
       nameEn: m.value.nameEn,
       official: m.value,
-      textTitle: titleBefore(doc, m.start, english),
+      textTitle: titleBefore(doc, m.start, english) ?? titleAfter(doc, m.end, english),
+      named: true,
     });
   }
   const slice = doc.text.slice(from, to);
@@ -290,8 +331,11 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
     p.re.lastIndex = 0;
     for (let m = p.re.exec(slice); m !== null; m = p.re.exec(slice)) {
       const name = m[p.nameGroup] ?? '';
-      const nameStart = from + m.index + m[0].length - name.length;
+      const nameStart =
+        from + (m.indices?.[p.nameGroup]?.[0] ?? m.index + m[0].length - name.length);
       if (out.some((c) => c.start <= nameStart && nameStart < c.end)) continue;
+      // 柬埔寨大使: a country, not a name.
+      if (findCountryMentions(doc, nameStart, nameStart + name.length).length > 0) continue;
       const start = from + m.index;
       if (p.foreignBefore !== null) {
         const until = start + Math.max(0, m[0].indexOf(p.foreignBefore));
@@ -302,14 +346,24 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
       }
       const english = /[A-Za-z]/.test(name);
       const written =
-        p.title === 'unknown' ? (english ? enTitleFrom(m[0]) : zhTitleFrom(m[1] ?? '')) : p.title;
+        p.title === 'unknown'
+          ? english
+            ? enTitleFrom(m[0])
+            : zhTitleFrom(
+                doc.text.slice(nameStart + name.length, from + m.index + m[0].length) ||
+                  (m[1] ?? ''),
+              )
+          : p.title;
+      // Names are quoted as written (Traditional stays Traditional).
+      const raw = doc.raw.slice(nameStart, nameStart + name.length);
       out.push({
         start: nameStart,
         end: nameStart + name.length,
-        nameZh: english ? null : name,
-        nameEn: english ? name : null,
+        nameZh: english ? null : raw,
+        nameEn: english ? raw : null,
         official: null,
         textTitle: written,
+        named: true,
       });
     }
   }
@@ -344,57 +398,52 @@ export interface CnSide {
   readonly span: Span | null;
 }
 
-const BODY_PATTERNS: readonly { re: RegExp; body: CnSigningBody }[] = [
-  { re: /(?:省|自治区)公安厅|(?:市|州)公安局/, body: 'provincial_psb' },
-  {
-    re: /公安部[\u4e00-\u9fa5]{2,10}局(?!长)|国家移民管理局|国家禁毒委员会办公室|国家禁毒办|出入境管理局/,
-    body: 'mps_bureau',
-  },
-];
+/** A bureau of MPS as a party (公安部禁毒局, 国家移民管理局), not MPS itself. */
+const BUREAU =
+  /公安部(?![与和同及、])[\u4e00-\u9fa5]{2,10}?局(?!长)|国家移民管理局|国家禁毒委员会办公室|国家禁毒办|出入境管理局/;
+const PROVINCIAL = /(?:省|自治区)公安厅|(?:市|州)公安局/;
+/** 公安部 itself as a party: not followed by one of its bureaus. */
+const MINISTRY = /公安部(?![\u4e00-\u9fa5]{2,10}?局(?!长))|Ministry of Public Security|MPS/;
 
 function bodyFromTitle(title: CnTitle): CnSigningBody | null {
   if (title === 'bureau_head') return 'mps_bureau';
   if (title === 'provincial') return 'provincial_psb';
   if (title === 'embassy') return 'embassy';
   if (title === 'mfa') return 'mfa';
-  return null;
+  if (title === 'other') return null;
+  return 'mps';
 }
 
 function bodyFromText(text: string): CnSigningBody {
-  if (/公安部(?![\u4e00-\u9fa5]{2,10}局)/.test(text)) {
-    // The ministry itself is named as a party; bureaus only count when named instead of it.
-    const bureau = BODY_PATTERNS[1]?.re.test(text) ?? false;
+  if (/公安部/.test(text) && MINISTRY.test(text)) {
     const ministryAlone = /公安部(?:部长|副部长|常务副部长|与|和|同)/.test(text);
-    if (bureau && !ministryAlone) return 'mps_bureau';
+    if (BUREAU.test(text) && !ministryAlone) return 'mps_bureau';
     return 'mps';
   }
-  for (const p of BODY_PATTERNS) if (p.re.test(text)) return p.body;
+  if (PROVINCIAL.test(text)) return 'provincial_psb';
+  if (BUREAU.test(text)) return 'mps_bureau';
+  if (
+    /Narcotics Control Bureau|(?:Bureau|Department) of the Ministry of Public Security/.test(text)
+  ) {
+    return 'mps_bureau';
+  }
   if (/海协会|海峡两岸关系协会/.test(text)) return 'other';
   if (/外交部/.test(text)) return 'mfa';
   if (/大使馆|驻[\u4e00-\u9fa5]{1,10}大使|Embassy|Ambassador/.test(text)) return 'embassy';
   return 'mps';
 }
 
-/**
- * The signer: the nearest named official before the verb in the signing sentence, else after
- * it; else the highest-ranked one in the readout before it (the principal of the meeting); else
- * one named just after the sentence.
- */
-function chooseCandidate<T extends Span>(
-  inSentence: readonly T[],
-  inContext: readonly T[],
-  following: readonly T[],
-  verbPos: number,
-  rank: (c: T) => number,
-): T | null {
-  const before = inSentence.filter((c) => c.end <= verbPos).at(-1);
-  if (before !== undefined) return before;
-  const after = inSentence.find((c) => c.start >= verbPos);
-  if (after !== undefined) return after;
-  let best: T | null = null;
-  for (const c of inContext) if (best === null || rank(c) > rank(best)) best = c;
-  return best ?? following[0] ?? null;
-}
+/** 两局局长代表本部门签署: the signers' rank without their names. */
+const UNNAMED_SIGNERS: readonly { re: RegExp; title: CnTitle }[] = [
+  { re: /(?:两局|两部门|双方|两国禁毒部门|两国移民部门)(?:的)?局长/, title: 'bureau_head' },
+  { re: /(?:两国|双方)(?:公安)?部长(?:共同)?(?:签署|签字)/, title: 'minister' },
+];
+
+/** Unnamed representatives signed (双方代表签署, the two sides' representatives signed). */
+export const REPRESENTATIVES =
+  /(?:双方|两国|两部门|双方工作组)代表(?!团)|representatives of the two|the two sides' representatives/i;
+
+const NOBODY: CnSignatory = { name_zh: null, name_en: null, title: 'unknown' };
 
 export function resolveCnSide(
   doc: PreparedText,
@@ -403,7 +452,33 @@ export function resolveCnSide(
   date: string | null,
 ): CnSide {
   const s = event.sentence;
-  const sentence = findCnCandidates(doc, s.start, s.end);
+  const titleText =
+    document.titleZhSpan === null
+      ? ''
+      : doc.text.slice(document.titleZhSpan.start, document.titleZhSpan.end);
+  const sentenceText = doc.text.slice(s.start, s.end);
+  // The document's own title names the parties; the sentence says who signed.
+  const body = (title: CnTitle | null): CnSigningBody => {
+    if (titleText !== '' && MINISTRY.test(titleText) && !BUREAU.test(titleText)) return 'mps';
+    if (titleText !== '' && BUREAU.test(titleText)) return 'mps_bureau';
+    return (
+      (title === null ? null : bodyFromTitle(title)) ??
+      bodyFromText(`${titleText}\n${sentenceText}`)
+    );
+  };
+  let sentenceCandidates = findCnCandidates(doc, s.start, s.end);
+  if (document.witnessed) {
+    // The leaders the sentence names only witnessed: the signers are named elsewhere or not at all.
+    const signers = signersSpan(doc, event);
+    if (signers === null) {
+      return { signatory: NOBODY, ministerial: null, body: body(null), span: null };
+    }
+    sentenceCandidates = findCnCandidates(doc, signers.start, signers.end);
+    const pick = sentenceCandidates[0];
+    if (pick === undefined)
+      return { signatory: NOBODY, ministerial: null, body: body(null), span: signers };
+    return finish(pick, date, body);
+  }
   const headline = doc.headline;
   const context = [
     ...(headline !== null && headline.end <= event.context.start
@@ -413,304 +488,52 @@ export function resolveCnSide(
   ];
   const next = followingSentences(doc, event.sentence);
   const pick = chooseCandidate(
-    sentence,
+    sentenceCandidates,
     context,
     findCnCandidates(doc, next.start, next.end),
-    event.verb.start,
+    document.verb.start,
     (c) => TITLE_RANK[finalTitle(c, date)],
   );
-  const titleText =
-    document.titleZhSpan === null
-      ? ''
-      : doc.text.slice(document.titleZhSpan.start, document.titleZhSpan.end);
-  const partyText = `${titleText}\n${doc.text.slice(s.start, s.end)}`;
-  if (pick === null) {
-    return {
-      signatory: { name_zh: null, name_en: null, title: 'unknown' },
-      ministerial: null,
-      body: bodyFromText(partyText),
-      span: null,
-    };
+  const before = doc.text.slice(s.start, document.verb.start);
+  if (sentenceCandidates.length === 0) {
+    // 中方由李建华局长签字, "The document was signed in Rome by …": named after the signing.
+    const signers = signersSpan(doc, event);
+    const named =
+      signers === null ? undefined : findCnCandidates(doc, signers.start, signers.end)[0];
+    if (named !== undefined) return finish(named, date, body);
   }
+  // 双方代表签署, 公安部刑事侦查局与…签署: the sentence names who signed, and it was not the
+  // minister of the readout.
+  if (sentenceCandidates.length === 0 && (REPRESENTATIVES.test(before) || BUREAU.test(before))) {
+    return { signatory: NOBODY, ministerial: null, body: body(null), span: null };
+  }
+  if (pick === null) {
+    const unnamed = UNNAMED_SIGNERS.find((u) => u.re.test(before));
+    if (unnamed !== undefined) {
+      return {
+        signatory: { name_zh: null, name_en: null, title: unnamed.title },
+        ministerial: unnamed.title === 'minister',
+        body: body(unnamed.title),
+        span: s,
+      };
+    }
+    return { signatory: NOBODY, ministerial: null, body: body(null), span: null };
+  }
+  return finish(pick, date, body);
+}
+
+function finish(
+  pick: CnCandidate,
+  date: string | null,
+  body: (title: CnTitle | null) => CnSigningBody,
+): CnSide {
   const title = finalTitle(pick, date);
   const ministerial =
     title === 'unknown' ? null : title === 'minister' || title === 'executive_vice_minister';
   return {
     signatory: { name_zh: pick.nameZh, name_en: pick.nameEn, title },
     ministerial,
-    body: bodyFromTitle(title) ?? bodyFromText(partyText),
+    body: body(title),
     span: pick,
-  };
-}
-
-// --- counterpart side ---------------------------------------------------------------------
-
-interface ForeignOfficial extends Span {
-  readonly code: string;
-  readonly name: string | null;
-  readonly rank: CounterpartRank;
-  readonly agency: Agency | null;
-}
-
-const ZH_FOREIGN_TITLE =
-  /副厅长|厅长|第一副部长|副部长|部长助理|国务部长|部长|副大臣|大臣|副国务秘书|国务秘书|总警监|警察总监|警察总长|副总监|总监|副总长|总长|副局长|局长|副署长|署长|副主任|主任|总司令|副司令|司令|秘书长|总检察长|副总理|总理|副首相|首相|主席/g;
-const ZH_NAME = new RegExp(`^${NAME_START}([\\u4e00-\\u9fa5·•‧]{2,12}?)${NAME_STOP}`);
-const ZH_PARTY_CUT = /[，。；、与和同及\n]/g;
-
-function zhRank(title: string): CounterpartRank {
-  if (/副部长|副大臣|国务秘书/.test(title)) return 'vice_ministerial';
-  if (/部长助理/.test(title)) return 'other';
-  if (/部长|大臣|总理|首相/.test(title)) return 'ministerial';
-  return 'other';
-}
-
-const EN_FOREIGN_TITLE =
-  /\b((?:First\s+)?(?:Deputy|Vice)[\s-]+)?(Prime Minister|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Chief|Inspector[- ]General|Commander|Chairman)\b/g;
-const EN_AGENCY_TAIL =
-  /^(?:\s+(?:of|for)\s+(?:the\s+)?(?:Public Security|Internal Affairs|Interior|Home Affairs|Homeland Security|Justice|National Security|State Security|Security|Defen[cs]e|Foreign Affairs|Immigration|Police)(?:\s+of\s+(?:the\s+)?[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|of|the))*)?)?/;
-const EN_NAME =
-  /^,?\s+((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|van|von|da|dos|el)){0,3})/u;
-const EN_NOT_NAMES =
-  /^(The|And|Of|On|In|At|For|With|Ministry|Minister|Police|Security|Affairs|Interior|Public|General|Chinese|China)\b/;
-
-function enRank(prefix: string | undefined, title: string): CounterpartRank {
-  if (/Secretary[- ]General/i.test(title)) return 'other';
-  if (prefix !== undefined && prefix.length > 0) {
-    return /Minister|Secretary/i.test(title) ? 'vice_ministerial' : 'other';
-  }
-  if (/State Secretary/i.test(title)) return 'vice_ministerial';
-  if (/Minister|Secretary/i.test(title)) return 'ministerial';
-  return 'other';
-}
-
-const STATE_NAME_REST =
-  /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
-
-/** The agency written between a country mention and what follows (越南[社会主义共和国]公安部). */
-function agencyAfter(doc: PreparedText, mention: CountryMention, limit: number): Agency | null {
-  const direct = AGENCIES.matchAt(doc.text, mention.end, limit);
-  if (direct !== undefined) return direct.value;
-  // Skip the rest of a state's name and a province: 越南[社会主义共和国]公安部, 俄罗斯[联邦]内务部,
-  // 老挝[琅南塔省]公安厅, Vietnam['s] Ministry of Public Security.
-  const after = doc.text.slice(mention.end, Math.min(limit, mention.end + 24));
-  const skip = STATE_NAME_REST.exec(after)?.[0].length ?? 0;
-  if (skip === 0) return null;
-  return AGENCIES.matchAt(doc.text, mention.end + skip, limit)?.value ?? null;
-}
-
-/** "Ministry of Public Security of Vietnam": the agency written before an `of <country>`. */
-function agencyBefore(doc: PreparedText, mention: CountryMention, from: number): Agency | null {
-  const windowStart = Math.max(from, mention.start - 70);
-  const before = doc.text.slice(windowStart, mention.start);
-  if (!/\bof\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,5}$/.test(before)) return null;
-  let found: Agency | null = null;
-  for (const m of AGENCIES.find(doc.text, windowStart, mention.start)) found = m.value;
-  return found;
-}
-
-function findForeignOfficials(
-  doc: PreparedText,
-  from: number,
-  to: number,
-  partyCodes: ReadonlySet<string>,
-): ForeignOfficial[] {
-  const text = doc.text;
-  const out: ForeignOfficial[] = [];
-  const countriesIn = findCountryMentions(doc, Math.max(0, from - 40), to).filter(
-    (c) => c.strength > 0 && (partyCodes.size === 0 || partyCodes.has(c.codes[0] ?? '')),
-  );
-  if (countriesIn.length === 0) return out;
-  ZH_FOREIGN_TITLE.lastIndex = from;
-  for (
-    let m = ZH_FOREIGN_TITLE.exec(text);
-    m !== null && m.index < to;
-    m = ZH_FOREIGN_TITLE.exec(text)
-  ) {
-    const end = m.index + m[0].length;
-    const next = text[end] ?? '';
-    // 副首相兼内政大臣: the last word of a compound title ranks it; 部长级会议 is no title.
-    if (next === '兼' || next === '、' || /^(级|会议|职|们)/.test(text.slice(end, end + 2)))
-      continue;
-    const segStartBase = Math.max(0, from - 40, m.index - 30);
-    const seg = text.slice(segStartBase, m.index);
-    let cut = -1;
-    for (const c of seg.matchAll(ZH_PARTY_CUT)) cut = c.index ?? cut;
-    const segStart = segStartBase + cut + 1;
-    const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
-    if (country === undefined) continue;
-    const name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
-    const titleWords = text.slice(country.end, end);
-    out.push({
-      start: country.start,
-      end: name === null ? end : end + name.length,
-      code: country.codes[0] ?? '',
-      name,
-      rank: zhRank(m[0]),
-      agency: agencyAfter(doc, country, end) ?? agencyInWords(titleWords),
-    });
-  }
-  EN_FOREIGN_TITLE.lastIndex = from;
-  for (
-    let m = EN_FOREIGN_TITLE.exec(text);
-    m !== null && m.index < to;
-    m = EN_FOREIGN_TITLE.exec(text)
-  ) {
-    const end = m.index + m[0].length;
-    const before = text.slice(Math.max(0, from - 40, m.index - 60), m.index);
-    const cut = Math.max(
-      before.lastIndexOf('. '),
-      before.lastIndexOf(';'),
-      before.lastIndexOf(', '),
-    );
-    const segStart = m.index - before.length + cut + 1;
-    const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
-    if (country === undefined) continue;
-    if (/Chinese|China/.test(text.slice(country.end, m.index))) continue;
-    const tail = EN_AGENCY_TAIL.exec(text.slice(end, end + 120))?.[0] ?? '';
-    const nameMatch = EN_NAME.exec(text.slice(end + tail.length, end + tail.length + 60));
-    let name = nameMatch?.[1] ?? null;
-    if (name !== null && (EN_NOT_NAMES.test(name) || officialByName(name) !== undefined)) {
-      name = null;
-    }
-    const titleWords = `${text.slice(country.end, m.index)} ${m[0]}${tail}`;
-    out.push({
-      start: country.start,
-      end: end + tail.length + (nameMatch?.[0].length ?? 0),
-      code: country.codes[0] ?? '',
-      name,
-      rank: enRank(m[1], m[2] ?? ''),
-      agency: agencyAfter(doc, country, end) ?? agencyInWords(titleWords),
-    });
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-
-function agencyInWords(words: string): Agency | null {
-  const hits = AGENCIES.find(words);
-  const last = hits.at(-1);
-  if (last !== undefined) return last.value;
-  if (/内政|Interior/.test(words)) return { name: 'Ministry of the Interior', type: 'interior' };
-  if (/内务|Internal Affairs/.test(words)) {
-    return { name: 'Ministry of Internal Affairs', type: 'interior' };
-  }
-  if (/Public Security/.test(words)) {
-    return { name: 'Ministry of Public Security', type: 'public_security' };
-  }
-  if (/Home Affairs/.test(words)) return { name: 'Ministry of Home Affairs', type: 'interior' };
-  // A police rank as the title (总警监, 警察总监, Inspector-General of Police) names the police.
-  if (/警|Police/.test(words)) return { name: 'Police', type: 'national_police' };
-  return null;
-}
-
-export interface CounterpartSide {
-  readonly signatory: CounterpartSignatory;
-  readonly signatorySpan: Span | null;
-  readonly agency: string | null;
-  readonly agencyType: AgencyType;
-  readonly agencySpan: Span | null;
-}
-
-const RANK_ORDER: Readonly<Record<CounterpartRank, number>> = {
-  ministerial: 3,
-  vice_ministerial: 2,
-  other: 1,
-  unknown: 0,
-};
-
-function attachedAgency(
-  doc: PreparedText,
-  from: number,
-  to: number,
-  partyCodes: ReadonlySet<string>,
-): { agency: Agency; code: string; span: Span } | null {
-  for (const c of findCountryMentions(doc, from, to)) {
-    const code = c.codes[0];
-    if (code === undefined || c.strength <= 0 || !partyCodes.has(code)) continue;
-    const agency = agencyAfter(doc, c, to) ?? agencyBefore(doc, c, from);
-    if (agency !== null) return { agency, code, span: c };
-  }
-  return null;
-}
-
-export function resolveCounterpartSide(
-  doc: PreparedText,
-  event: SigningEvent,
-  document: DocMention,
-  parties: Parties,
-): CounterpartSide {
-  const codes = new Set(parties.countries);
-  const s = event.sentence;
-  const ctx = event.context;
-  const inSentence = findForeignOfficials(doc, s.start, s.end, codes);
-  const inContext = [
-    ...(doc.headline !== null && doc.headline.end <= ctx.start
-      ? findForeignOfficials(doc, doc.headline.start, doc.headline.end, codes)
-      : []),
-    ...findForeignOfficials(doc, ctx.start, ctx.end, codes),
-  ];
-  const next = followingSentences(doc, event.sentence);
-  const official = chooseCandidate(
-    inSentence,
-    inContext,
-    findForeignOfficials(doc, next.start, next.end, codes),
-    event.verb.start,
-    (o) => RANK_ORDER[o.rank],
-  );
-  const signatory: CounterpartSignatory =
-    official === null
-      ? { name: null, rank: 'unknown' }
-      : { name: official.name, rank: official.rank };
-
-  const title = document.titleZhSpan ?? document.titleEnSpan;
-  const label = (agency: Agency, c: string | undefined): string =>
-    c === undefined ? agency.name : `${agency.name} of ${countryNameEn(c)}`;
-  const fromTitle =
-    title === null || codes.size === 0 ? null : attachedAgency(doc, title.start, title.end, codes);
-  const fromSentence = codes.size === 0 ? null : attachedAgency(doc, s.start, s.end, codes);
-  const fromContext = codes.size === 0 ? null : attachedAgency(doc, ctx.start, ctx.end, codes);
-  // The title's parties, then the signer's own title (意大利内政部长…), then an agency named with
-  // the country elsewhere in the sentence or the readout.
-  const chosen: { agency: Agency; code: string | undefined; span: Span } | null =
-    fromTitle ??
-    (official?.agency === null || official?.agency === undefined
-      ? null
-      : { agency: official.agency, code: official.code, span: official }) ??
-    fromSentence;
-  if (chosen !== null) {
-    return {
-      signatory,
-      signatorySpan: official,
-      agency: label(chosen.agency, chosen.code),
-      agencyType: chosen.agency.type,
-      agencySpan: chosen.span,
-    };
-  }
-  if (fromContext !== null) {
-    return {
-      signatory,
-      signatorySpan: official,
-      agency: label(fromContext.agency, fromContext.code),
-      agencyType: fromContext.agency.type,
-      agencySpan: fromContext.span,
-    };
-  }
-  if (parties.forum !== null && parties.countries.length === 0) {
-    const fa = forumAgency(parties.forum);
-    if (fa !== null && fa !== undefined) {
-      return {
-        signatory,
-        signatorySpan: official,
-        agency: fa.name,
-        agencyType: asAgencyType(fa.type),
-        agencySpan: parties.forumMention,
-      };
-    }
-  }
-  return {
-    signatory,
-    signatorySpan: official,
-    agency: null,
-    agencyType: 'unknown',
-    agencySpan: null,
   };
 }

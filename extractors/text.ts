@@ -1,4 +1,11 @@
-import * as OpenCC from 'opencc-js/t2cn';
+/// <reference path="./opencc-dicts.d.ts" />
+import HKVariantsRev from 'opencc-js/dict/HKVariantsRev';
+import HKVariantsRevPhrases from 'opencc-js/dict/HKVariantsRevPhrases';
+import TSCharacters from 'opencc-js/dict/TSCharacters';
+import TSPhrases from 'opencc-js/dict/TSPhrases';
+import TWPhrasesRev from 'opencc-js/dict/TWPhrasesRev';
+import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
+import TWVariantsRevPhrases from 'opencc-js/dict/TWVariantsRevPhrases';
 
 /**
  * The text every field extractor reads. `text` and `lower` have exactly the length of the input,
@@ -46,50 +53,107 @@ const TRADITIONAL_HINT =
 const TRADITIONAL_MIN_HITS = 2;
 const TRADITIONAL_SAMPLE = 4000;
 
-/** First and last code point of the CJK Unified Ideographs block (and Extension A before it). */
-const CJK_FIRST = 0x3400;
-const CJK_LAST = 0x9fff;
+interface PhraseRule {
+  readonly from: string;
+  readonly to: string;
+}
 
-let simplifiedOf: Map<number, number> | undefined;
+interface TraditionalTables {
+  /** Code unit -> Simplified code unit (identity where nothing changes). */
+  readonly chars: Uint16Array;
+  /** Phrases whose Simplified form differs from the character-by-character one, by first unit. */
+  readonly phrases: Map<number, PhraseRule[]>;
+}
+
+let tables: TraditionalTables | undefined;
+
+function entries(dict: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const entry of dict.split('|')) {
+    const [from, to] = entry.split(' ');
+    if (from !== undefined && to !== undefined && from.length > 0) out.push([from, to]);
+  }
+  return out;
+}
 
 /**
- * Traditional-to-Simplified as a one-character map, built on first use from OpenCC's t2cn
- * dictionaries by converting every CJK character once (under 100 ms, once per process).
- * Converting a 50 KB page with OpenCC's phrase matcher costs about 20 ms each time; a map lookup
- * per character costs well under a millisecond, and a one-to-one map keeps offsets valid.
- * Phrase-level choices (乾隆 vs 乾燥) are lost, which keyword matching does not need.
+ * Traditional-to-Simplified tables built on first use from OpenCC's own dictionaries, the same
+ * chain OpenCC runs for Taiwan and Hong Kong text (regional phrases and variants to standard
+ * Traditional, then standard Traditional to Simplified). Only rules that keep the length are
+ * taken, so every offset into the converted text is an offset into the original: phrases such
+ * as 瞭解→了解, 網路→网络, 寮國→老挝 and 宏都拉斯→洪都拉斯 convert as OpenCC converts them, and the few
+ * length-changing ones (澳洲→澳大利亚) are aliases in the gazetteer instead. Building takes a few
+ * milliseconds once per process; converting is one table look-up per character.
  */
-function simplifiedMap(): Map<number, number> {
-  if (simplifiedOf !== undefined) return simplifiedOf;
-  const convert = OpenCC.Converter({ from: 't', to: 'cn' });
-  const chars: string[] = [];
-  for (let c = CJK_FIRST; c <= CJK_LAST; c += 1) chars.push(String.fromCharCode(c));
-  // One character per line so that no two neighbours form a dictionary phrase.
-  const converted = convert(chars.join('\n')).split('\n');
-  const map = new Map<number, number>();
-  if (converted.length === chars.length) {
-    for (let i = 0; i < chars.length; i += 1) {
-      const to = converted[i];
-      if (to !== undefined && to.length === 1 && to !== chars[i]) {
-        map.set(CJK_FIRST + i, to.charCodeAt(0));
-      }
+function traditionalTables(): TraditionalTables {
+  if (tables !== undefined) return tables;
+  const variant = new Map<string, string>();
+  for (const [from, to] of [...entries(TWVariantsRev), ...entries(HKVariantsRev)]) {
+    if (from.length === 1 && to.length === 1) variant.set(from, to);
+  }
+  const chars = new Uint16Array(0x10000);
+  for (let c = 0; c < chars.length; c += 1) chars[c] = c;
+  const simplified = new Map<string, string>();
+  for (const [from, to] of entries(TSCharacters)) {
+    if (from.length === 1 && to.length === 1) simplified.set(from, to);
+  }
+  const charOf = (c: string): string => {
+    const standard = variant.get(c) ?? c;
+    return simplified.get(standard) ?? standard;
+  };
+  for (const c of new Set([...variant.keys(), ...simplified.keys()])) {
+    chars[c.charCodeAt(0)] = charOf(c).charCodeAt(0);
+  }
+  const byChar = (text: string): string => {
+    let out = '';
+    for (const c of text) out += charOf(c);
+    return out;
+  };
+  // Standard Traditional phrases (stage 2) first, so that regional phrases (stage 1) can be
+  // finished with them.
+  const stage2 = new Map<string, string>();
+  for (const [from, to] of entries(TSPhrases)) if (from.length === to.length) stage2.set(from, to);
+  const finish = (text: string): string => stage2.get(text) ?? byChar(text);
+  const phrases = new Map<number, PhraseRule[]>();
+  const add = (from: string, to: string): void => {
+    if (to === byChar(from)) return;
+    const key = from.charCodeAt(0);
+    const bucket = phrases.get(key) ?? [];
+    if (!bucket.some((p) => p.from === from)) bucket.push({ from, to });
+    phrases.set(key, bucket);
+  };
+  for (const dict of [TWPhrasesRev, TWVariantsRevPhrases, HKVariantsRevPhrases]) {
+    for (const [from, to] of entries(dict)) {
+      if (from.length === to.length && from.length > 1) add(from, finish(to));
     }
   }
-  simplifiedOf = map;
-  return map;
+  for (const [from, to] of stage2) if (from.length > 1) add(from, to);
+  for (const bucket of phrases.values()) bucket.sort((a, b) => b.from.length - a.from.length);
+  tables = { chars, phrases };
+  return tables;
 }
 
 function toSimplified(text: string): string {
-  const map = simplifiedMap();
+  const { chars, phrases } = traditionalTables();
   const codes = new Array<number>(text.length);
-  for (let i = 0; i < text.length; i += 1) {
+  let i = 0;
+  while (i < text.length) {
     const c = text.charCodeAt(i);
-    codes[i] = map.get(c) ?? c;
+    const bucket = phrases.get(c);
+    let rule: PhraseRule | undefined;
+    if (bucket !== undefined) rule = bucket.find((p) => text.startsWith(p.from, i));
+    if (rule === undefined) {
+      codes[i] = chars[c] ?? c;
+      i += 1;
+      continue;
+    }
+    for (let k = 0; k < rule.to.length; k += 1) codes[i + k] = rule.to.charCodeAt(k);
+    i += rule.to.length;
   }
   let out = '';
   const CHUNK = 8192;
-  for (let i = 0; i < codes.length; i += CHUNK) {
-    out += String.fromCharCode(...codes.slice(i, i + CHUNK));
+  for (let k = 0; k < codes.length; k += CHUNK) {
+    out += String.fromCharCode(...codes.slice(k, k + CHUNK));
   }
   return out;
 }
@@ -189,10 +253,21 @@ function periodEnds(text: string, i: number): boolean {
   return !ABBREVIATIONS.has(word.toLowerCase());
 }
 
+/** The last words of a document's name: a quoted name ending in one is a title too. */
+const DOCUMENT_ENDING =
+  /(?:协议|协定|议定书|备忘录|纪要|声明|宣言|意向书|换文|安排|计划|规划|方案|清单|交接书|证书|文件|纲要|公报|条约)书?$/;
+
+/**
+ * 《…》 spans, and 「…」 / “…” spans whose text ends in a document word: Taiwan and Hong Kong
+ * papers quote document names instead of putting them in 《》.
+ */
 function findTitles(text: string): Span[] {
   const titles: Span[] = [];
-  const re = /《[^《》\n]{1,300}》/g;
+  const re = /《[^《》\n]{1,300}》|「[^「」\n]{2,300}」|“[^“”\n]{2,300}”/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const quoted = m[0][0] !== '《';
+    const inner = m[0].slice(1, -1);
+    if (quoted && (!/[\u4e00-\u9fff]/.test(inner) || !DOCUMENT_ENDING.test(inner))) continue;
     titles.push({ start: m.index, end: m.index + m[0].length });
   }
   return titles;
@@ -292,6 +367,24 @@ export function prepare(raw: string, url: string | null, published: string | nul
     headline,
     titles,
   };
+}
+
+/** The items of `sorted` (by start) that lie inside `[from, to)`, by binary search. */
+export function inRange<T extends Span>(sorted: readonly T[], from: number, to: number): T[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.start ?? 0) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < sorted.length; i += 1) {
+    const item = sorted[i];
+    if (item === undefined || item.start >= to) break;
+    if (item.end <= to) out.push(item);
+  }
+  return out;
 }
 
 /** Index of the sentence that contains `pos` (or the last one before it). */

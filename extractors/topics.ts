@@ -1,7 +1,10 @@
 import { TOPICS, type Topic } from '../schemas/codes.js';
+import { agencySpans } from './counterparts.js';
 import raw from './data/topics.json' with { type: 'json' };
-import { guard, KeywordMatcher } from './matcher.js';
-import type { PreparedText, Span } from './text.js';
+import { guard, KeywordMatcher, type Match } from './matcher.js';
+import { followingSentences } from './signing.js';
+import { inRange, type PreparedText, type Span } from './text.js';
+import type { DocMention, SigningEvent } from './types.js';
 
 /**
  * Topics, coded from keyword lists in both scripts (data/topics.json). Callers pass only the
@@ -63,14 +66,57 @@ export interface TopicResult {
   readonly hits: readonly TopicHit[];
 }
 
+const pageCache = new WeakMap<PreparedText, Match<readonly TopicCode[]>[]>();
+
+/** Every topic term on the page, found once; spans are read from it. */
+function pageMatches(doc: PreparedText): Match<readonly TopicCode[]>[] {
+  let all = pageCache.get(doc);
+  if (all === undefined) {
+    all = MATCHER.find(doc.lower);
+    pageCache.set(doc, all);
+  }
+  return all;
+}
+
+/** `span` minus the masked ranges (警察培训 minus the agency 警察 still says 培训). */
+function without(span: Span, masked: readonly Span[]): Span[] {
+  let parts: Span[] = [span];
+  for (const m of masked) {
+    if (m.end <= span.start || m.start >= span.end) continue;
+    parts = parts.flatMap((p) =>
+      m.end <= p.start || m.start >= p.end
+        ? [p]
+        : [
+            { start: p.start, end: Math.max(p.start, m.start) },
+            { start: Math.min(p.end, m.end), end: p.end },
+          ].filter((x) => x.end > x.start),
+    );
+  }
+  return parts;
+}
+
 /** Topics named in `spans` (in TOPICS order), or `['generic']` when none is. */
-export function topicsIn(doc: PreparedText, spans: readonly Span[]): TopicResult {
+export function topicsIn(
+  doc: PreparedText,
+  spans: readonly Span[],
+  masked: readonly Span[] = [],
+): TopicResult {
   const first = new Map<TopicCode, TopicHit>();
+  const page = pageMatches(doc);
+  const hits: Match<readonly TopicCode[]>[] = [];
   for (const span of spans) {
-    for (const m of MATCHER.find(doc.lower, span.start, span.end)) {
-      for (const topic of m.value) {
-        if (!first.has(topic)) first.set(topic, { start: m.start, end: m.end, topic });
-      }
+    for (const m of inRange(page, span.start, span.end)) {
+      const hidden = masked.filter((x) => x.start < m.end && m.start < x.end);
+      if (hidden.length === 0) hits.push(m);
+      // 警察培训 minus the agency 警察 still says 培训.
+      else
+        for (const part of without(m, hidden))
+          hits.push(...MATCHER.find(doc.lower, part.start, part.end));
+    }
+  }
+  for (const m of hits) {
+    for (const topic of m.value) {
+      if (!first.has(topic)) first.set(topic, { start: m.start, end: m.end, topic });
     }
   }
   const topics: Topic[] = TOPICS.filter((t) => first.has(t));
@@ -81,4 +127,174 @@ export function topicsIn(doc: PreparedText, spans: readonly Span[]): TopicResult
       return hit === undefined ? [] : [hit];
     }),
   };
+}
+
+/** Documents that record a whole meeting: their topics are the meeting's. */
+const MEETING_RECORDS: ReadonlySet<string> = new Set([
+  'meeting_minutes',
+  'joint_statement',
+  'outcomes_list',
+]);
+
+const DOC_WORD_ZH =
+  '(?:协议|协定|议定书|备忘录|纪要|声明|清单|计划|安排|意向书|方案|换文|交接书|证书|文件)';
+const DOC_WORD_EN =
+  '(?:MoUs?|MOUs?|memorand\\w*|agreements?|protocols?|plans?|minutes|statements?|letters?|arrangements?|deals?|pacts?|certificates?|lists?|documents?|accords?|programmes?|programs?)';
+/** Sentences right after the signing that describe the document just signed. */
+const REFERS_BACK = new RegExp(
+  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:two\\s+|new\\s+|renewed\\s+)?${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b)`,
+);
+/**
+ * Sentences that only say who signed, who attended, or when the document was first signed: the
+ * sentence after them may still say what the document is about.
+ */
+const PASSING =
+  /\bwas\s+signed\b|由[^。]{0,40}(?:签署|签字)|出席|attended|\bfirst\s+signed\b|签字仪式|signing ceremony/i;
+const MENTIONS_DOCUMENT = new RegExp(`${DOC_WORD_ZH}|\\b${DOC_WORD_EN}\\b`, 'i');
+
+/** The sentences right after the signing that refer back to the document (该备忘录…, The MoU …). */
+export function referringBack(doc: PreparedText, event: SigningEvent): Span[] {
+  const out: Span[] = [];
+  for (let i = event.sentence.index + 1; i <= event.sentence.index + 3; i += 1) {
+    const next = doc.sentences[i];
+    if (next === undefined) break;
+    const text = doc.text.slice(next.start, next.end);
+    if (REFERS_BACK.test(text) && !PASSING.test(text)) out.push(next);
+    else if (!PASSING.test(text) && !MENTIONS_DOCUMENT.test(text)) break;
+  }
+  return out;
+}
+
+/** What names a document: its title after 关于 (the parties' names are not its subject). */
+function namingSpan(doc: PreparedText, document: DocMention): Span {
+  const title = document.titleZhSpan ?? document.titleEnSpan;
+  if (title === null) return document.describes;
+  const about = doc.text.slice(title.start, title.end).lastIndexOf('关于');
+  return about === -1 ? title : { start: title.start + about, end: title.end };
+}
+
+/**
+ * Topics of one document, as the researchers coded them: from what names it (its title, or the
+ * phrase around a bare term) and the sentences that go on to describe it; a record of a whole
+ * meeting (minutes, joint statement, outcome list) also takes the meeting's readout; a document
+ * that names no topic takes the readout before the signing, else the one after it. A handover
+ * of supplies is capacity building, plus what the readout says the supplies are for.
+ */
+export function topicsFor(
+  doc: PreparedText,
+  event: SigningEvent,
+  document: DocMention,
+): TopicResult {
+  const naming = namingSpan(doc, document);
+  const record = MEETING_RECORDS.has(document.type);
+  const masked = agencySpans(doc, naming.start, naming.end);
+  // Minutes of the 打击犯罪合作部长级会议 are not about crime because the meeting is named so.
+  if (record)
+    masked.push(
+      ...meetingNames(doc, Math.min(naming.start, event.context.start), event.sentence.end),
+    );
+  const follow = referringBack(doc, event);
+  const own = topicsIn(doc, [naming, ...follow], masked);
+  const readout = (): TopicResult => {
+    const spans = readoutSpans(doc, event, document);
+    // Agency names (移民部, Ministry of Law and Order) and the document's own title are no readout.
+    const hidden = [
+      ...masked,
+      ...spans.flatMap((x) => agencySpans(doc, x.start, x.end)),
+      ...(record ? spans.flatMap((x) => meetingNames(doc, x.start, x.end)) : []),
+    ];
+    const title = document.titleZhSpan ?? document.titleEnSpan;
+    if (title !== null) hidden.push(title);
+    return topicsIn(doc, spans, hidden);
+  };
+  const subject = hasSubject(doc, document);
+  if (
+    (MEETING_RECORDS.has(document.type) && !(subject && own.topics[0] !== 'generic')) ||
+    document.type === 'supply_handover'
+  ) {
+    const merged = union(own, readout());
+    // Supplies are capacity building, and what the readout says they are for.
+    return document.type === 'supply_handover' ? union(merged, capacity(naming)) : merged;
+  }
+  if (own.topics[0] !== 'generic') return own;
+  const before = readout();
+  if (before.topics[0] !== 'generic') return before;
+  const after = followingSentences(doc, event.sentence);
+  return topicsIn(doc, [after], masked);
+}
+
+const MEETING_WORD =
+  /(?:部长级会议|部长会议|会议|会晤|对话)(?!纪要)?|\b(?:conference|meeting|dialogue)\b/gi;
+/** Where a meeting's name starts: after the verb that hosts it or a clause boundary. */
+const NAME_START = /.*(?:[，。；、\n《“]|举行|召开|主持|出席|参加|在)/s;
+
+/** Names of meetings (中越两国公安部打击犯罪合作第七次部长级会议, conference on crime prevention). */
+function meetingNames(doc: PreparedText, from: number, to: number): Span[] {
+  const out: Span[] = [];
+  const text = doc.text;
+  MEETING_WORD.lastIndex = from;
+  for (let m = MEETING_WORD.exec(text); m !== null && m.index < to; m = MEETING_WORD.exec(text)) {
+    if (/[a-z]/i.test(m[0])) {
+      // "conference on crime prevention and control between …"
+      const rest = /^\s+on\s+[^,.;]*?(?=\s+between\b|\s+in\b|[,.;]|$)/.exec(
+        text.slice(m.index + m[0].length, m.index + m[0].length + 120),
+      );
+      if (rest !== null) out.push({ start: m.index, end: m.index + m[0].length + rest[0].length });
+      continue;
+    }
+    const back = text.slice(Math.max(from, m.index - 40), m.index);
+    const head = NAME_START.exec(back);
+    const start = m.index - back.length + (head === null ? 0 : head[0].length);
+    out.push({ start, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** 《关于…的联合声明》, a joint statement on …: the record says what it is about. */
+function hasSubject(doc: PreparedText, document: DocMention): boolean {
+  const title = document.titleZhSpan;
+  if (title !== null) return doc.text.slice(title.start, title.end).includes('关于');
+  const term = document.termSpan;
+  if (term === null) return false;
+  return /^\s+(?:on|about|concerning|regarding)\s/i.test(doc.text.slice(term.end, term.end + 14));
+}
+
+function capacity(span: Span): TopicResult {
+  return { topics: ['capacity_building'], hits: [{ ...span, topic: 'capacity_building' }] };
+}
+
+function union(a: TopicResult, b: TopicResult): TopicResult {
+  const hits = new Map<TopicCode, TopicHit>();
+  for (const h of [...a.hits, ...b.hits]) if (!hits.has(h.topic)) hits.set(h.topic, h);
+  const topics: Topic[] = TOPICS.filter((t) => hits.has(t));
+  return {
+    topics: topics.length === 0 ? ['generic'] : topics,
+    hits: TOPICS.flatMap((t) => {
+      const h = hits.get(t);
+      return h === undefined ? [] : [h];
+    }),
+  };
+}
+
+/** The readout of the meeting: headline, the text before the signing, the signing sentence
+ * without the other documents' names, and the sentences that refer back to it. */
+function readoutSpans(doc: PreparedText, event: SigningEvent, document: DocMention): Span[] {
+  const s = event.sentence;
+  const spans: Span[] = [];
+  if (doc.headline !== null && doc.headline.end <= event.context.start) spans.push(doc.headline);
+  spans.push(event.context);
+  const others = event.docs
+    .filter((d) => d !== document && d.describes !== document.describes)
+    .map((d) => d.titleZhSpan ?? d.titleEnSpan ?? d.describes)
+    .filter((x) => x.start >= s.start && x.end <= s.end)
+    .sort((a, b) => a.start - b.start);
+  let cursor = s.start;
+  for (const o of others) {
+    if (o.start < cursor) continue;
+    spans.push({ start: cursor, end: o.start });
+    cursor = o.end;
+  }
+  spans.push({ start: cursor, end: s.end });
+  spans.push(...referringBack(doc, event));
+  return spans;
 }

@@ -15,6 +15,10 @@ export interface DocMention {
   readonly titleEnSpan: Span | null;
   /** The words that describe this document (its title or the phrase around its term). */
   readonly describes: Span;
+  /** 见证签署 / witnessed the signing of: the people the sentence names did not sign it. */
+  readonly witnessed: boolean;
+  /** The verb that governs this document (the sentence may have several). */
+  readonly verb: Span;
 }
 
 /** A sentence that reports a signing, with the documents it names. */

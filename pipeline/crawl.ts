@@ -1,7 +1,11 @@
 import { backoffMs } from '../crawlers/backoff.js';
-import { Fetcher } from '../crawlers/fetcher.js';
+import { Fetcher, type FetcherOptions } from '../crawlers/fetcher.js';
+import { PageLoader } from '../crawlers/page-loader.js';
+import type { RendererOptions } from '../crawlers/renderer.js';
 import { RobotsCache } from '../crawlers/robots.js';
+import { TrapGuard } from '../crawlers/traps.js';
 import { hostOf, urlKey } from '../crawlers/url.js';
+import { WaybackClient } from '../crawlers/wayback.js';
 import { extract } from '../extractors/index.js';
 import type { Stage } from '../schemas/crawl-job.js';
 import type { SourceDefinition } from '../schemas/source.js';
@@ -18,6 +22,8 @@ import { parseStage } from './stages/parse.js';
 
 export interface CrawlOptions {
   readonly sources: readonly SourceDefinition[];
+  /** Browser settings for pages that need rendering (contexts, time limits, Chromium path). */
+  readonly renderer?: RendererOptions;
   /** Overrides every source's max pages. */
   readonly maxPages?: number;
   /** Skip articles published before this date. */
@@ -31,6 +37,33 @@ export interface CrawlOptions {
   readonly maxAttempts?: number;
   /** First retry's delay bound (doubles per attempt). @default 1000 */
   readonly retryBaseMs?: number;
+  /**
+   * Conditional requests and content hashes against earlier crawls: unchanged pages get no new
+   * snapshot and no extraction. Off, every page is fetched and processed as new.
+   * @default true
+   */
+  readonly incremental?: boolean;
+  /**
+   * Look up archived copies of vanished pages that agreements cite, through a Wayback CDX API.
+   * `true` uses web.archive.org.
+   * @default false
+   */
+  readonly wayback?: boolean | { readonly cdxUrl?: string; readonly archiveBaseUrl?: string };
+  /**
+   * List pages followed per URL shape and source (calendar / pagination trap budget).
+   * @default 200
+   */
+  readonly maxListPagesPerShape?: number;
+  /** Jobs held in memory at once (see EmbeddedQueue). @default 64 */
+  readonly maxInFlight?: number;
+  /** Parse and extract jobs at once (see EmbeddedQueue). @default 2 */
+  readonly cpuConcurrency?: number;
+  /**
+   * Distributed mode (REDIS_URL): fetch jobs this process works on while it waits for the crawl;
+   * 0 leaves the work to `pactwatch worker` processes.
+   * @default 0
+   */
+  readonly concurrency?: number;
 }
 
 export interface SourceReport {
@@ -52,10 +85,19 @@ export interface CrawlReport {
   readonly agreementsCreated: number;
 }
 
-function handlers(deps: StageDeps, registry: SourceRegistry): StageHandlers {
+interface HandlerOptions {
+  readonly incremental: boolean;
+  readonly wayback: WaybackClient | undefined;
+  readonly traps: TrapGuard;
+}
+
+function handlers(deps: StageDeps, registry: SourceRegistry, o: HandlerOptions): StageHandlers {
   return {
-    fetch: fetchStage(deps, registry),
-    parse: parseStage(deps, registry),
+    fetch: fetchStage(deps, registry, {
+      incremental: o.incremental,
+      ...(o.wayback === undefined ? {} : { wayback: o.wayback }),
+    }),
+    parse: parseStage(deps, registry, { traps: o.traps }),
     extract: extractStage(deps, registry),
     dedup: dedupStage(deps),
   } satisfies Record<Stage, unknown>;
@@ -108,7 +150,7 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
   const registry = new Registry(sources);
   const logger = app.logger.child({ component: 'crawl' });
   const proxy = app.config.httpsProxy ?? app.config.httpProxy;
-  const fetcher = new Fetcher({
+  const fetcherOptions: FetcherOptions = {
     userAgent: app.config.userAgent,
     timeoutMs: options.timeoutMs ?? 30_000,
     logger,
@@ -117,17 +159,45 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
     allowPrivateAddresses: sources.some((s) => s.allow_private_hosts),
     ...(app.config.httpProxy === undefined ? {} : { httpProxy: app.config.httpProxy }),
     ...(app.config.httpsProxy === undefined ? {} : { httpsProxy: app.config.httpsProxy }),
+  };
+  const fetcher = new Fetcher(fetcherOptions);
+  // Static or browser per host and page type; the browser starts only when a page needs it.
+  const loader = new PageLoader({
+    fetcher,
+    fetcherOptions,
+    db: app.db,
+    logger,
+    rendererOptions: {
+      userAgent: app.config.userAgent,
+      logger,
+      ...(proxy === undefined ? {} : { proxy }),
+      ...options.renderer,
+    },
   });
   const robots = new RobotsCache({
     fetch: (u) => fetcher.fetch(u),
     userAgent: app.config.userAgent,
     logger,
   });
-  const queue = new EmbeddedQueue({ db: app.db, logger });
+  // With REDIS_URL the crawl is queued on BullMQ and this process waits for the workers.
+  const queue: QueueBackend =
+    app.createDistributedQueue({
+      logger,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.cpuConcurrency === undefined ? {} : { cpuConcurrency: options.cpuConcurrency }),
+    }) ??
+    new EmbeddedQueue({
+      db: app.db,
+      logger,
+      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+      ...(options.cpuConcurrency === undefined ? {} : { cpuConcurrency: options.cpuConcurrency }),
+    });
+  const archive = waybackClient(app, options, logger);
   const deps: StageDeps = {
     db: app.db,
     store: app.store,
     fetcher,
+    loader,
     robots,
     queue,
     logger,
@@ -142,7 +212,7 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
     await queue.enqueue(
       crawlId,
       sources.flatMap((s) =>
-        s.start_urls.map((url) => ({
+        [...s.start_urls, ...(s.sitemaps ?? [])].map((url) => ({
           stage: 'fetch' as const,
           key: urlKey(url),
           sourceId: s.id,
@@ -154,22 +224,35 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
       ),
     );
   }
+  const traps = new TrapGuard(
+    options.maxListPagesPerShape === undefined
+      ? {}
+      : { maxListPagesPerShape: options.maxListPagesPerShape },
+  );
+  if (resumed) await seedTraps(app, crawlId, traps);
   options.onQueue?.(queue, crawlId);
   const agreementsBefore = await countAgreements(app);
   const retryBaseMs = options.retryBaseMs ?? 1000;
-  const summary = await queue.run({
-    crawlId,
-    handlers: handlers(deps, registry),
-    hostPolicy: (job) => {
-      const p = registry.get(job.sourceId).source.politeness;
-      return { concurrency: p.concurrency, delayMs: p.delay_ms };
-    },
-    retryDelayMs: (attempt, retryAfterMs) =>
-      backoffMs(attempt, retryAfterMs, { baseMs: retryBaseMs }),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const summary = await queue
+    .run({
+      crawlId,
+      handlers: handlers(deps, registry, {
+        incremental: options.incremental ?? true,
+        wayback: archive?.client,
+        traps,
+      }),
+      hostPolicy: (job) => {
+        const p = registry.get(job.sourceId).source.politeness;
+        return { concurrency: p.concurrency, delayMs: p.delay_ms };
+      },
+      retryDelayMs: (attempt, retryAfterMs) =>
+        backoffMs(attempt, retryAfterMs, { baseMs: retryBaseMs }),
+      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    })
+    .finally(() => loader.close());
   await fetcher.close();
+  await archive?.close();
   const finished = !summary.aborted;
   if (finished) {
     await app.db
@@ -185,6 +268,42 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
     sources: await sourceReports(app, crawlId, sources),
     agreementsCreated: (await countAgreements(app)) - agreementsBefore,
   };
+}
+
+/** A resumed crawl's trap budgets start from the list pages it already holds. */
+async function seedTraps(app: App, crawlId: number, traps: TrapGuard): Promise<void> {
+  const rows = await app.db
+    .selectFrom('jobs')
+    .select(['source_id', 'key'])
+    .where('crawl_id', '=', crawlId)
+    .where('stage', '=', 'fetch')
+    .where('page_type', '=', 'list')
+    .execute();
+  for (const r of rows) traps.seed(r.source_id, [r.key]);
+}
+
+/**
+ * The Wayback client of a crawl, with its own Fetcher: the CDX endpoint is configuration, not
+ * scraped input, so it may live on a private address (a self-hosted pywb, a test server).
+ */
+function waybackClient(app: App, options: CrawlOptions, logger: App['logger']) {
+  if (options.wayback === undefined || options.wayback === false) return undefined;
+  const config = options.wayback === true ? {} : options.wayback;
+  const fetcher = new Fetcher({
+    userAgent: app.config.userAgent,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    logger,
+    allowPrivateAddresses: true,
+    ...(app.config.httpProxy === undefined ? {} : { httpProxy: app.config.httpProxy }),
+    ...(app.config.httpsProxy === undefined ? {} : { httpsProxy: app.config.httpsProxy }),
+  });
+  const client = new WaybackClient({
+    fetch: (url, init) => fetcher.fetch(url, init),
+    logger,
+    ...(config.cdxUrl === undefined ? {} : { cdxUrl: config.cdxUrl }),
+    ...(config.archiveBaseUrl === undefined ? {} : { archiveBaseUrl: config.archiveBaseUrl }),
+  });
+  return { client, close: () => fetcher.close() };
 }
 
 async function countAgreements(app: App): Promise<number> {

@@ -1,221 +1,148 @@
-import type { CodedAgreement, Evidence } from '../schemas/agreement.js';
-import type { DocType, SourceKind, Topic } from '../schemas/codes.js';
+import type { CodedAgreement } from '../schemas/agreement.js';
+import { appendHistory, resolveId } from '../storage/agreement-history.js';
 import {
   addAgreementSource,
-  agreementsInBlock,
   candidatesOf,
   insertAgreement,
   linkCandidate,
-  partnerKey,
   type StoredAgreement,
   type StoredCandidate,
-  sourcesOf,
   updateAgreement,
 } from '../storage/agreements.js';
 import type { DB } from '../storage/database.js';
-
-export interface DedupOptions {
-  /** Reports of one signing may be dated up to this many days apart. @default 3 */
-  readonly windowDays?: number;
-  /** Below this title similarity (0..1), two titled documents in the same script differ. @default 0.4 */
-  readonly minTitleSimilarity?: number;
-}
-
-export const DEDUP_DEFAULTS = { windowDays: 3, minTitleSimilarity: 0.4 } as const;
-
-/** Lower is more authoritative: MPS's own words win over a news readout. */
-const SOURCE_PRIORITY: Record<SourceKind, number> = {
-  mps: 0,
-  mfa: 1,
-  embassy: 2,
-  'foreign-gov': 3,
-  news: 4,
-};
-
-const DAY_MS = 86_400_000;
-
-/** Days between two partial dates; 0 when one is a prefix of the other (2016-11 vs 2016-11-22). */
-export function dateDistanceDays(a: string | null, b: string | null): number {
-  if (a === null || b === null) return Number.POSITIVE_INFINITY;
-  if (a.length === 10 && b.length === 10) {
-    return Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / DAY_MS;
-  }
-  const n = Math.min(a.length, b.length);
-  return a.slice(0, n) === b.slice(0, n) ? 0 : Number.POSITIVE_INFINITY;
-}
-
-const VAGUE_DOC_TYPES: ReadonlySet<DocType> = new Set(['unspecified', 'other']);
-
-export function docTypesCompatible(a: DocType, b: DocType): boolean {
-  return a === b || VAGUE_DOC_TYPES.has(a) || VAGUE_DOC_TYPES.has(b);
-}
+import {
+  agreementIdsCiting,
+  agreementsById,
+  blockAgreements,
+  hasReviewEntries,
+  refreshSourceRow,
+  siblingAgreementIds,
+  sourceRowFor,
+} from '../storage/matching.js';
+import {
+  addConflicts,
+  addReviewItem,
+  canonicalJson,
+  supersedeConflicts,
+} from '../storage/review-items.js';
+import { fieldConflicts, fieldValue } from './dedup/conflicts.js';
+import { featuresOf, type MatchFeatures } from './dedup/features.js';
+import { mergeRecords, SOURCE_PRIORITY } from './dedup/merge.js';
+import { type DedupOptions, dedupOptions, pairScore } from './dedup/score.js';
 
 /**
- * Words that every title shares and that therefore say nothing about which document it is,
- * including the document-type terms (compared separately through `doc_type`).
+ * The dedup stage's work on one candidate: attach it to the canonical record of the same
+ * signing, or start a new one. Matching rules live in `dedup/score.ts` and are shared with the
+ * batch clusterer (`dedup/cluster.ts`).
+ *
+ * Stable ids: a re-crawled page finds the records it fed before (through its URL among their
+ * sources) and attaches to them again, refreshing the source row instead of adding a second
+ * one; merged records are followed to the record that absorbed them. Reviewed values are never
+ * overwritten: a report that says otherwise files a `conflict` review item showing both.
  */
-const TITLE_NOISE =
-  /中华人民共和国|中国|公安部|政府|关于|之间|合作|谅解备忘录|备忘录|协定书|协定|协议书|协议|会议纪要|会谈纪要|纪要|联合声明|意向书|换文|安排|计划|行动方案|成果清单|交接书|memorandum of understanding|memorandum|agreement|protocol|minutes|joint statement|letter of intent|\b(?:cooperation|between|the|of|on|and|in)\b|的|和|与|[\s《》"“”'‘’（）()、，,.:：;；\-—]/gi;
 
-function bigrams(s: string): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < s.length; i++) out.add(s.slice(i, i + 2));
-  return out;
-}
-
-/** Dice coefficient over character bigrams of the titles with boilerplate removed. */
-export function titleSimilarity(a: string, b: string): number {
-  const x = bigrams(a.replace(TITLE_NOISE, '').toLowerCase());
-  const y = bigrams(b.replace(TITLE_NOISE, '').toLowerCase());
-  if (x.size === 0 || y.size === 0) return 1;
-  let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
-  return (2 * shared) / (x.size + y.size);
-}
-
-/**
- * How well a candidate matches a canonical record, 0..1, or null when they cannot be the same
- * signing: other partner, dates too far apart, incompatible document types, or titles in the
- * same language that clearly name different documents.
- */
-export function matchScore(
-  candidate: CodedAgreement,
-  canonical: CodedAgreement,
-  options: DedupOptions = {},
-): number | null {
-  const windowDays = options.windowDays ?? DEDUP_DEFAULTS.windowDays;
-  const minTitle = options.minTitleSimilarity ?? DEDUP_DEFAULTS.minTitleSimilarity;
-  if (partnerKey(candidate) !== partnerKey(canonical)) return null;
-  const days = dateDistanceDays(candidate.date_signed, canonical.date_signed);
-  if (days > windowDays) return null;
-  if (!docTypesCompatible(candidate.doc_type, canonical.doc_type)) return null;
-  let titleScore = 0.5;
-  for (const key of ['title_zh', 'title_en'] as const) {
-    const a = candidate[key];
-    const b = canonical[key];
-    if (a !== null && b !== null) {
-      const sim = titleSimilarity(a, b);
-      if (sim < minTitle) return null;
-      titleScore = Math.max(titleScore, sim);
-    }
-  }
-  const dateScore = 1 - days / (windowDays + 1);
-  const typeScore = candidate.doc_type === canonical.doc_type ? 1 : 0.5;
-  return 0.4 * dateScore + 0.3 * typeScore + 0.3 * titleScore;
-}
-
-function firstNonNull<T>(values: readonly (T | null)[]): T | null {
-  for (const v of values) if (v !== null) return v;
-  return null;
-}
-
-/** The most precise date: a full date over a month over a year, the authoritative source first. */
-function mostPreciseDate(dates: readonly (string | null)[]): string | null {
-  let best: string | null = null;
-  for (const d of dates) if (d !== null && (best === null || d.length > best.length)) best = d;
-  return best;
-}
-
-/**
- * Merges what several sources say about one signing into one record. `reports` are ordered by
- * source authority; each field takes the first informative value, topics are the union.
- */
-export function mergeRecords(reports: readonly CodedAgreement[]): CodedAgreement {
-  const [first] = reports;
-  if (first === undefined) throw new TypeError('Expected at least one record to merge');
-  const informative = <T>(pick: (r: CodedAgreement) => T, isKnown: (v: T) => boolean): T => {
-    for (const r of reports) {
-      const v = pick(r);
-      if (isKnown(v)) return v;
-    }
-    return pick(first);
-  };
-  const date = mostPreciseDate(reports.map((r) => r.date_signed));
-  const topics = new Set<Topic>();
-  for (const r of reports) for (const t of r.topics) if (t !== 'generic') topics.add(t);
-  const evidence: Evidence[] = [];
-  const seen = new Set<string>();
-  for (const r of reports) {
-    for (const e of r.evidence) {
-      const k = `${e.field}\u0000${e.source_url}\u0000${e.quote}`;
-      if (!seen.has(k)) {
-        seen.add(k);
-        evidence.push(e);
-      }
-    }
-  }
-  const signatory = informative(
-    (r) => r.cn_signatory,
-    (s) => s.title !== 'unknown',
-  );
-  return {
-    title_zh: firstNonNull(reports.map((r) => r.title_zh)),
-    title_en: firstNonNull(reports.map((r) => r.title_en)),
-    date_signed: date,
-    year: date === null ? first.year : Number(date.slice(0, 4)),
-    doc_type: informative(
-      (r) => r.doc_type,
-      (t) => !VAGUE_DOC_TYPES.has(t),
-    ),
-    doc_type_term: informative(
-      (r) => r.doc_type_term,
-      (t) => t !== null,
-    ),
-    scope: first.scope,
-    counterpart_countries: first.counterpart_countries,
-    forum: first.forum,
-    region: informative(
-      (r) => r.region,
-      (v) => v !== null,
-    ),
-    counterpart_agency: informative(
-      (r) => r.counterpart_agency,
-      (v) => v !== null,
-    ),
-    counterpart_agency_type: informative(
-      (r) => r.counterpart_agency_type,
-      (v) => v !== 'unknown',
-    ),
-    cn_signing_body: first.cn_signing_body,
-    cn_signatory: signatory,
-    cn_signatory_ministerial: informative(
-      (r) => r.cn_signatory_ministerial,
-      (v) => v !== null,
-    ),
-    counterpart_signatory: informative(
-      (r) => r.counterpart_signatory,
-      (s) => s.rank !== 'unknown',
-    ),
-    topics: topics.size === 0 ? ['generic'] : [...topics],
-    is_renewal: false,
-    evidence,
-    confidence: Math.min(
-      1,
-      Math.max(...reports.map((r) => r.confidence)) + 0.05 * (reports.length - 1),
-    ),
-  };
-}
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The date range a candidate's block covers. Partial dates block on their whole month/year. */
-function blockRange(date: string, windowDays: number): [string, string] {
-  if (date.length === 10) return [shiftDate(date, -windowDays), shiftDate(date, windowDays)];
-  // A partial date matches any date it is a prefix of; '\uffff' sorts after every digit.
-  return [date.slice(0, 4), `${date.slice(0, 4)}\uffff`];
-}
+export { clusterRecords, clustersOf } from './dedup/cluster.js';
+export { type FieldConflict, fieldConflicts } from './dedup/conflicts.js';
+export { mergeRecords, SOURCE_PRIORITY } from './dedup/merge.js';
+export {
+  DEDUP_DEFAULTS,
+  type DedupOptions,
+  dateDistanceDays,
+  docTypesCompatible,
+  matchScore,
+  pairScore,
+  titleSimilarity,
+} from './dedup/score.js';
 
 export interface DedupResult {
   readonly agreementId: string;
   readonly created: boolean;
 }
 
+/** A re-crawled page prefers the records it fed before, all else being nearly equal. */
+const SAME_PAGE_BONUS = 0.1;
+
+/** Who the dedup stage is in history entries and review items. */
+const ACTOR = 'dedup';
+
+/** Pending and untouched by reviewers: its values may still be recomputed from its reports. */
+async function isProtected(trx: DB, a: StoredAgreement): Promise<boolean> {
+  return a.status !== 'pending' || a.reviewer !== null || (await hasReviewEntries(trx, a.id));
+}
+
+/** The reports of a record, the newest per page, most authoritative first. */
+function currentReports(reports: readonly StoredCandidate[]): StoredCandidate[] {
+  const newest = new Map<string, StoredCandidate>();
+  for (const r of reports) {
+    const seen = newest.get(r.url);
+    if (seen === undefined || r.id > seen.id) newest.set(r.url, r);
+  }
+  return [...newest.values()].sort(
+    (a, b) => SOURCE_PRIORITY[a.sourceKind] - SOURCE_PRIORITY[b.sourceKind] || a.id - b.id,
+  );
+}
+
+/** The live records this candidate could belong to, with their scores, best first. */
+async function rankMatches(
+  trx: DB,
+  candidate: StoredCandidate,
+  features: MatchFeatures,
+  options: Required<DedupOptions>,
+): Promise<{ agreement: StoredAgreement; score: number }[]> {
+  const pool = new Map<string, StoredAgreement>();
+  if (features.partner !== 'unknown' && !Number.isNaN(features.startDay)) {
+    const block = await blockAgreements(
+      trx,
+      features.partner,
+      features.startDay - options.windowDays,
+      features.endDay + options.windowDays,
+    );
+    for (const a of block) pool.set(a.id, a);
+  }
+  const cited = new Set<string>();
+  for (const id of await agreementIdsCiting(trx, candidate.url)) {
+    const live = await resolveId(trx, id);
+    if (live !== undefined) cited.add(live.id);
+  }
+  const missing = [...cited].filter((id) => !pool.has(id));
+  for (const a of await agreementsById(trx, missing)) pool.set(a.id, a);
+
+  // Two documents of one announcement are two agreements, never one.
+  const siblings = new Set<string>();
+  for (const id of await siblingAgreementIds(trx, candidate.snapshotId, candidate.id)) {
+    siblings.add((await resolveId(trx, id))?.id ?? id);
+  }
+  const ranked: { agreement: StoredAgreement; score: number }[] = [];
+  for (const agreement of pool.values()) {
+    if (siblings.has(agreement.id) || agreement.mergedInto !== null) continue;
+    const score = pairScore(features, featuresOf(agreement.record), options);
+    if (score === null) continue;
+    const total = Math.min(1, score + (cited.has(agreement.id) ? SAME_PAGE_BONUS : 0));
+    if (total >= options.minScore) ranked.push({ agreement, score: total });
+  }
+  return ranked.sort((a, b) => b.score - a.score || (a.agreement.id < b.agreement.id ? -1 : 1));
+}
+
+/**
+ * Every report already in the record must be compatible with the new one (complete linkage),
+ * so a vague report cannot pull two different documents together. Earlier reads of the same
+ * page are not compared: this report replaces them.
+ */
+function fitsMembers(
+  features: MatchFeatures,
+  url: string,
+  members: readonly StoredCandidate[],
+  options: Required<DedupOptions>,
+): boolean {
+  return members.every(
+    (m) => m.url === url || pairScore(features, featuresOf(m.record), options) !== null,
+  );
+}
+
 /**
  * Attaches one candidate to the canonical record of the same signing, or creates one.
- * Pending records are re-merged from all their reports; approved ones gain the source but keep
- * their reviewed values (a reviewer's decision is never overwritten silently).
+ * Pending records are re-merged from all their reports; reviewed ones gain the source but keep
+ * their values, and each differing field becomes an open `conflict` review item.
  */
 export async function dedupCandidate(
   trx: DB,
@@ -225,22 +152,15 @@ export async function dedupCandidate(
   options: DedupOptions = {},
 ): Promise<DedupResult> {
   if (candidate.agreementId !== null) return { agreementId: candidate.agreementId, created: false };
-  const windowDays = options.windowDays ?? DEDUP_DEFAULTS.windowDays;
+  const opts = dedupOptions(options);
   const record = candidate.record;
-  let best: { agreement: StoredAgreement; score: number } | undefined;
-  if (record.date_signed !== null) {
-    const [from, to] = blockRange(record.date_signed, windowDays);
-    const block = await agreementsInBlock(trx, partnerKey(record), from, to);
-    const sources = await sourcesOf(
-      trx,
-      block.map((a) => a.id),
-    );
-    for (const agreement of block) {
-      // Two documents of one announcement are two agreements, never one.
-      const sameUrl = (sources.get(agreement.id) ?? []).some((s) => s.url === candidate.url);
-      if (sameUrl) continue;
-      const score = matchScore(record, agreement.record, options);
-      if (score !== null && (best === undefined || score > best.score)) best = { agreement, score };
+  const features = featuresOf(record);
+
+  let target: StoredAgreement | undefined;
+  for (const { agreement } of await rankMatches(trx, candidate, features, opts)) {
+    if (fitsMembers(features, candidate.url, await candidatesOf(trx, agreement.id), opts)) {
+      target = agreement;
+      break;
     }
   }
 
@@ -254,21 +174,87 @@ export async function dedupCandidate(
     archive_url: null,
   };
 
-  if (best === undefined) {
+  if (target === undefined) {
     const agreementId = await insertAgreement(trx, { record, status: 'pending' });
     await addAgreementSource(trx, agreementId, source);
     await linkCandidate(trx, candidate.id, agreementId);
+    await appendHistory(trx, {
+      agreementId,
+      event: 'created',
+      actor: ACTOR,
+      details: { url: candidate.url, candidate_id: candidate.id },
+    });
     return { agreementId, created: true };
   }
 
-  const agreementId = best.agreement.id;
-  await addAgreementSource(trx, agreementId, source);
-  await linkCandidate(trx, candidate.id, agreementId);
-  if (best.agreement.status === 'pending') {
-    const reports = [...(await candidatesOf(trx, agreementId))].sort(
-      (a, b) => SOURCE_PRIORITY[a.sourceKind] - SOURCE_PRIORITY[b.sourceKind] || a.id - b.id,
-    );
-    await updateAgreement(trx, agreementId, { record: mergeRecords(reports.map((r) => r.record)) });
+  const agreementId = target.id;
+  const known = await sourceRowFor(trx, agreementId, candidate.url);
+  if (known === undefined) await addAgreementSource(trx, agreementId, source);
+  else {
+    await refreshSourceRow(trx, known.id, {
+      candidateId: candidate.id,
+      published: candidate.published,
+      fetchedAt,
+      snapshotSha256,
+    });
   }
+  await linkCandidate(trx, candidate.id, agreementId);
+
+  if (await isProtected(trx, target)) {
+    if (target.status === 'rejected') return { agreementId, created: false };
+    const changed =
+      known?.snapshot_sha256 != null &&
+      snapshotSha256 !== null &&
+      known.snapshot_sha256 !== snapshotSha256;
+    if (changed && target.status === 'approved') {
+      await addReviewItem(trx, {
+        agreementId,
+        kind: 'source_changed',
+        field: null,
+        details: { url: candidate.url, before: known.snapshot_sha256, after: snapshotSha256 },
+      });
+    }
+    await addConflicts(
+      trx,
+      agreementId,
+      fieldConflicts(target.record, record, { gaps: target.status === 'approved' }),
+      candidate.url,
+    );
+    return { agreementId, created: false };
+  }
+
+  const reports = currentReports(await candidatesOf(trx, agreementId));
+  const merged = mergeRecords(reports.map((r) => r.record));
+  await updateAgreement(trx, agreementId, { record: merged });
+  await recordPendingConflicts(trx, agreementId, merged, reports);
   return { agreementId, created: false };
+}
+
+/**
+ * A pending record's conflicts follow its merged values: items whose `canonical` value is no
+ * longer the record's are superseded, and each report that disagrees files (or keeps) one.
+ */
+async function recordPendingConflicts(
+  trx: DB,
+  agreementId: string,
+  merged: CodedAgreement,
+  reports: readonly StoredCandidate[],
+): Promise<void> {
+  const byUrl = new Map(reports.map((r) => [r.url, r.record]));
+  await supersedeConflicts(
+    trx,
+    agreementId,
+    (d) => {
+      const report = d.candidate_url === null ? undefined : byUrl.get(d.candidate_url);
+      return (
+        report !== undefined &&
+        canonicalJson(fieldValue(merged, d.field)) === canonicalJson(d.canonical) &&
+        canonicalJson(fieldValue(report, d.field)) === canonicalJson(d.candidate)
+      );
+    },
+    ACTOR,
+  );
+  for (const r of reports) {
+    await addConflicts(trx, agreementId, fieldConflicts(merged, r.record), r.url);
+  }
 }

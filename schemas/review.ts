@@ -8,6 +8,10 @@ export const REVIEW_ACTIONS = [
   'split',
   'reopen',
   'import',
+  'undo',
+  'assign',
+  'double_review',
+  'resolve',
 ] as const;
 
 /** One entry of the append-only review log. */

@@ -11,6 +11,11 @@ export const SourceDefinition = z
     kind: SourceKind,
     language: z.enum(['zh', 'zh-Hant', 'en', 'vi', 'other']),
     name: z.string().optional(),
+    /**
+     * For maintainers: what is known and what is guessed about the site's layout, and how to
+     * check it (`pactwatch sources check ID`). Shown by `pactwatch sources show`.
+     */
+    notes: z.array(z.string()).optional(),
     start_urls: z.array(z.url()).min(1),
     allowed_hosts: z.array(z.string().min(1)).min(1),
     /** URLs that are list pages (followed for links, not extracted). */
@@ -24,6 +29,13 @@ export const SourceDefinition = z
     /** Pagination: a pattern of further list pages, e.g. `index_\\d+\\.html$`. */
     pagination_pattern: z.string().optional(),
     render: z.enum(['static', 'browser']).default('static'),
+    /**
+     * Sitemaps (`urlset` or `sitemapindex` XML) read like list pages: their URLs are queued
+     * when they match the article or list patterns. Optional.
+     */
+    sitemaps: z.array(z.url()).optional(),
+    /** With the browser: wait (a few seconds at most) for this CSS selector before reading. */
+    render_wait_selector: z.string().min(1).optional(),
     charset: z.string().optional(),
     politeness: z
       .object({
@@ -43,6 +55,17 @@ export const SourceDefinition = z
     respect_robots: z.boolean().default(true),
   })
   .superRefine((s, ctx) => {
+    if (s.pagination_pattern !== undefined) {
+      try {
+        new RegExp(s.pagination_pattern);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pagination_pattern'],
+          message: `Not a valid regular expression: ${s.pagination_pattern}`,
+        });
+      }
+    }
     for (const key of ['list_patterns', 'article_patterns'] as const) {
       for (const [i, p] of s[key].entries()) {
         try {

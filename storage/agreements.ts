@@ -387,7 +387,18 @@ export async function linkCandidate(
 
 export interface ReviewEntry {
   readonly agreementId: string;
-  readonly action: 'approve' | 'reject' | 'edit' | 'merge' | 'split' | 'reopen' | 'import';
+  readonly action:
+    | 'approve'
+    | 'reject'
+    | 'edit'
+    | 'merge'
+    | 'split'
+    | 'reopen'
+    | 'import'
+    | 'undo'
+    | 'assign'
+    | 'double_review'
+    | 'resolve';
   readonly reviewer: string;
   readonly note?: string | null;
   readonly details?: Record<string, unknown>;

@@ -29,7 +29,27 @@ export interface JobRecord {
   readonly attempts: number;
 }
 
+/**
+ * Claim order: later stages first. Finishing pages already fetched keeps memory flat and gives
+ * results early; fetches come last.
+ */
+export const STAGE_PRIORITY: Readonly<Record<Stage, number>> = {
+  dedup: 0,
+  extract: 1,
+  parse: 2,
+  fetch: 3,
+};
+
 const nowIso = () => new Date().toISOString();
+
+/**
+ * `state = 'queued'` as a literal, not a parameter: the claim and due indexes hold only queued
+ * jobs (partial indexes), and a planner uses a partial index only when it can see the value.
+ */
+const QUEUED = sql.lit('queued');
+
+/** Rows per INSERT: 17 columns x 1000 rows stays below SQLite's 32766 bound parameters. */
+const INSERT_CHUNK = 1000;
 
 /** Inserts jobs, skipping any (crawl, stage, key) already present. Returns how many were new. */
 export async function insertJobs(
@@ -40,9 +60,8 @@ export async function insertJobs(
   if (jobs.length === 0) return 0;
   const now = nowIso();
   let added = 0;
-  // Chunked to stay below SQLite's bound-parameter limit.
-  for (let i = 0; i < jobs.length; i += 500) {
-    const rows = jobs.slice(i, i + 500).map((j) => ({
+  for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
+    const rows = jobs.slice(i, i + INSERT_CHUNK).map((j) => ({
       crawl_id: crawlId,
       stage: j.stage,
       key: j.key,
@@ -51,10 +70,11 @@ export async function insertJobs(
       host: j.host ?? null,
       depth: j.depth ?? 0,
       page_type: j.pageType ?? null,
-      payload: JSON.stringify(j.payload ?? {}),
+      payload: j.payload === undefined ? '{}' : JSON.stringify(j.payload),
       state: 'queued',
       attempts: 0,
       not_before: j.notBefore ?? 0,
+      priority: STAGE_PRIORITY[j.stage],
       last_error: null,
       http_status: null,
       created_at: now,
@@ -107,7 +127,7 @@ export async function existingKeys(
   return found;
 }
 
-function toRecord(row: {
+interface JobRow {
   id: number;
   crawl_id: number;
   stage: string;
@@ -119,7 +139,25 @@ function toRecord(row: {
   page_type: string | null;
   payload: string;
   attempts: number;
-}): JobRecord {
+  priority: number;
+}
+
+const JOB_COLUMNS = [
+  'id',
+  'crawl_id',
+  'stage',
+  'key',
+  'source_id',
+  'url',
+  'host',
+  'depth',
+  'page_type',
+  'payload',
+  'attempts',
+  'priority',
+] as const;
+
+function toRecord(row: JobRow): JobRecord {
   return {
     id: row.id,
     crawlId: row.crawl_id,
@@ -130,14 +168,48 @@ function toRecord(row: {
     host: row.host,
     depth: row.depth,
     pageType: row.page_type as JobRecord['pageType'],
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    payload: row.payload === '{}' ? {} : (JSON.parse(row.payload) as Record<string, unknown>),
     attempts: row.attempts,
   };
 }
 
+const byClaimOrder = (a: JobRow, b: JobRow) => a.priority - b.priority || a.id - b.id;
+
 /**
- * Claims up to `limit` ready jobs of a crawl (queued and due), marking them running in the same
- * transaction so no other claimer takes them. Jobs in `exclude` are already held in memory.
+ * Marks the selected jobs running and returns them, in one statement: no other claimer can
+ * take the same job, and no explicit transaction is held open.
+ */
+async function claimWhere(
+  db: DB,
+  select: (q: ReturnType<typeof readyJobs>) => ReturnType<typeof readyJobs>,
+  crawlId: number,
+  now: number,
+): Promise<JobRecord[]> {
+  const rows = await db
+    .updateTable('jobs')
+    .set({ state: 'running', updated_at: nowIso() })
+    .where('id', 'in', select(readyJobs(db, crawlId, now)).select('id'))
+    .returning(JOB_COLUMNS)
+    .execute();
+  return rows.sort(byClaimOrder).map(toRecord);
+}
+
+function readyJobs(db: DB, crawlId: number, now: number) {
+  return (
+    db
+      .selectFrom('jobs')
+      .where('crawl_id', '=', crawlId)
+      .where('state', '=', QUEUED)
+      // Unary plus keeps the planner off the (crawl, state, not_before) index: walking the
+      // claim index in priority order and stopping at `limit` beats sorting every due job.
+      .where(sql<number>`+not_before`, '<=', now)
+  );
+}
+
+/**
+ * Claims up to `limit` ready jobs of a crawl (queued and due), marking them running so no other
+ * claimer takes them. Jobs of hosts in `skipHosts` are left (their hosts are busy). Later stages
+ * come first.
  */
 export async function claimJobs(
   db: DB,
@@ -146,48 +218,82 @@ export async function claimJobs(
   now: number,
   skipHosts: ReadonlySet<string> = new Set(),
 ): Promise<JobRecord[]> {
-  return db.transaction().execute(async (trx) => {
-    let q = trx
-      .selectFrom('jobs')
-      .select([
-        'id',
-        'crawl_id',
-        'stage',
-        'key',
-        'source_id',
-        'url',
-        'host',
-        'depth',
-        'page_type',
-        'payload',
-        'attempts',
-      ])
-      .where('crawl_id', '=', crawlId)
-      .where('state', '=', 'queued')
-      .where('not_before', '<=', now);
-    if (skipHosts.size > 0) {
-      q = q.where((eb) => eb.or([eb('host', 'is', null), eb('host', 'not in', [...skipHosts])]));
-    }
-    // Later stages first: finishing pages already fetched keeps memory flat and results early.
-    const rows = await q
-      .orderBy(
-        sql`case stage when 'dedup' then 0 when 'extract' then 1 when 'parse' then 2 else 3 end`,
-      )
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    if (rows.length === 0) return [];
-    await trx
-      .updateTable('jobs')
-      .set({ state: 'running', updated_at: nowIso() })
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    return rows.map(toRecord);
-  });
+  return claimWhere(
+    db,
+    (q) => {
+      let r = q;
+      if (skipHosts.size > 0) {
+        r = r.where((eb) => eb.or([eb('host', 'is', null), eb('host', 'not in', [...skipHosts])]));
+      }
+      return r.orderBy('priority').orderBy('id').limit(limit);
+    },
+    crawlId,
+    now,
+  );
+}
+
+/** Claims up to `limit` ready jobs that belong to no host (parse, extract, dedup), by priority. */
+export function claimUnhosted(
+  db: DB,
+  crawlId: number,
+  limit: number,
+  now: number,
+): Promise<JobRecord[]> {
+  return claimWhere(
+    db,
+    (q) => q.where('host', 'is', null).orderBy('priority').orderBy('id').limit(limit),
+    crawlId,
+    now,
+  );
+}
+
+/** Claims up to `limit` ready jobs of one host, oldest first. */
+export function claimForHost(
+  db: DB,
+  crawlId: number,
+  host: string,
+  limit: number,
+  now: number,
+): Promise<JobRecord[]> {
+  return claimWhere(
+    db,
+    (q) => q.where('host', '=', host).orderBy('priority').orderBy('id').limit(limit),
+    crawlId,
+    now,
+  );
+}
+
+/** Hosts with queued jobs in the crawl (one index walk; called once per run). */
+export async function queuedHosts(db: DB, crawlId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select('host')
+    .distinct()
+    .where('crawl_id', '=', crawlId)
+    .where('state', '=', QUEUED)
+    .where('host', 'is not', null)
+    .execute();
+  return rows.flatMap((r) => (r.host === null ? [] : [r.host]));
+}
+
+/**
+ * Earliest `not_before` of a host's queued jobs (of the unhosted ones for `null`), or null when
+ * none is queued.
+ */
+export async function nextDueForHost(
+  db: DB,
+  crawlId: number,
+  host: string | null,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('jobs')
+    // `+`: scan this host's queued jobs (claim index) rather than every queued job in due order.
+    .select(sql<number | null>`min(+not_before)`.as('t'))
+    .where('crawl_id', '=', crawlId)
+    .where('state', '=', QUEUED)
+    .where('host', host === null ? 'is' : '=', host)
+    .executeTakeFirst();
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
 }
 
 export async function markDone(
@@ -254,7 +360,7 @@ export async function nextDue(db: DB, crawlId: number): Promise<number | null> {
     .selectFrom('jobs')
     .select((eb) => eb.fn.min<number>('not_before').as('t'))
     .where('crawl_id', '=', crawlId)
-    .where('state', '=', 'queued')
+    .where('state', '=', QUEUED)
     .executeTakeFirst();
   return row?.t === null || row?.t === undefined ? null : Number(row.t);
 }

@@ -1,6 +1,7 @@
 import { NonRetryableError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Fetcher } from '../../crawlers/fetcher.js';
+import type { PageLoader } from '../../crawlers/page-loader.js';
 import type { RobotsCache } from '../../crawlers/robots.js';
 import type { ExtractionResult } from '../../schemas/agreement.js';
 import type { ExtractInput } from '../../schemas/document.js';
@@ -15,6 +16,11 @@ export interface StageDeps {
   readonly db: DB;
   readonly store: SnapshotStore;
   readonly fetcher: Fetcher;
+  /**
+   * Loads pages with the plain client or the browser, as each host needs (crawlers/page-loader).
+   * Without it pages are fetched plainly and `render: browser` is not honoured.
+   */
+  readonly loader?: PageLoader;
   readonly robots: RobotsCache;
   readonly queue: QueueBackend;
   readonly logger: Logger;

@@ -169,6 +169,17 @@ export function initial(dialect: Dialect): Migration {
         BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END`.execute(db);
         await sql`CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
         BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END`.execute(db);
+      } else {
+        // One plpgsql function refuses row updates and deletes and, at statement level,
+        // TRUNCATE (which skips row triggers). It lives in the schema the tables are in.
+        await sql`CREATE FUNCTION review_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'review_log is append-only' USING ERRCODE = 'restrict_violation';
+        END $$`.execute(db);
+        await sql`CREATE TRIGGER review_log_no_update BEFORE UPDATE OR DELETE ON review_log
+        FOR EACH ROW EXECUTE FUNCTION review_log_append_only()`.execute(db);
+        await sql`CREATE TRIGGER review_log_no_truncate BEFORE TRUNCATE ON review_log
+        FOR EACH STATEMENT EXECUTE FUNCTION review_log_append_only()`.execute(db);
       }
     },
   };

@@ -119,7 +119,9 @@ describe('counterpart signatory and agency', () => {
         'Department of Homeland Security of the United States',
       ],
       ['白俄罗斯国家安全委员会主席', 'state_security', 'State Security Committee of Belarus'],
-      ['泰国皇家警察总监', 'national_police', 'Royal Police of Thailand'],
+      // A force's own English name where the data knows it.
+      ['泰国皇家警察总监', 'national_police', 'Royal Thai Police'],
+      ['缅甸内政部长', 'interior', 'Ministry of Home Affairs of Myanmar'],
       ['缅甸禁毒委员会主任', 'narcotics', 'Narcotics Control Commission of Myanmar'],
       ['乌兹别克斯坦司法部长', 'justice', 'Ministry of Justice of Uzbekistan'],
       ['吉尔吉斯斯坦边防局局长', 'immigration_border', 'Border Guard Service of Kyrgyzstan'],

@@ -63,15 +63,23 @@ describe('signing events', () => {
     const found = events(
       'Chinese Minister of Public Security Guo Shengkun and Vietnamese Minister of Public Security To Lam signed a memorandum of understanding (MoU) on combating crime and the Agreement on Border Management Cooperation.',
     );
+    // Two ministers' "agreement" is their ministries' protocol (协议).
     expect(found[0]?.docs).toEqual([
       { type: 'mou', term: 'memorandum of understanding', titleZh: null, titleEn: null },
       {
-        type: 'accord',
+        type: 'protocol',
         term: 'Agreement',
         titleZh: null,
         titleEn: 'Agreement on Border Management Cooperation',
       },
     ]);
+  });
+
+  it('codes an English agreement between governments as an accord', () => {
+    const found = events(
+      'Sri Lanka and China on Tuesday signed an intergovernmental agreement on combating transnational crime, the Ministry of Public Security said.',
+    );
+    expect(found[0]?.docs.map((d) => d.type)).toEqual(['accord']);
   });
 
   it('takes a quoted English title', () => {

@@ -1,0 +1,600 @@
+import type { CounterpartSignatory } from '../schemas/agreement.js';
+import { AGENCY_TYPES, type AgencyType, type CounterpartRank } from '../schemas/codes.js';
+import {
+  type CountryMention,
+  countryNameEn,
+  findCountryMentions,
+  forumAgency,
+  type Parties,
+} from './countries.js';
+import agenciesRaw from './data/agencies.json' with { type: 'json' };
+import agencyNamesRaw from './data/agency-names.json' with { type: 'json' };
+import { KeywordMatcher } from './matcher.js';
+import {
+  chooseCandidate,
+  NAME_START,
+  NAME_STOP,
+  officialByName,
+  REPRESENTATIVES,
+  signersSpan,
+} from './signatories.js';
+import { followingSentences } from './signing.js';
+import type { PreparedText, Span } from './text.js';
+import type { DocMention, SigningEvent } from './types.js';
+
+/**
+ * The counterpart side of a signing: the foreign signatory and rank (minister or secretary:
+ * ministerial; deputy: vice-ministerial), and the foreign agency with its type, labelled as the
+ * agency styles itself where data/agency-names.json knows it.
+ */
+
+interface AgencyRow {
+  readonly term: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface Agency {
+  readonly name: string;
+  readonly type: AgencyType;
+}
+
+function asAgencyType(value: string): AgencyType {
+  const t = AGENCY_TYPES.find((x) => x === value);
+  if (t === undefined) throw new TypeError(`Expected an AGENCY_TYPES value, got \`${value}\``);
+  return t;
+}
+
+const AGENCIES = new KeywordMatcher<Agency>(
+  [...(agenciesRaw.zh as readonly AgencyRow[]), ...(agenciesRaw.en as readonly AgencyRow[])].map(
+    (row) => ({ term: row.term, value: { name: row.name, type: asAgencyType(row.type) } }),
+  ),
+);
+
+type OwnName = string | { readonly name: string; readonly type: string };
+const OWN_NAMES = agencyNamesRaw.countries as Readonly<
+  Record<string, Readonly<Record<string, OwnName>>>
+>;
+
+/** The agency's label: its own English name where known, else "<agency> of <country>". */
+function labelled(agency: Agency, code: string | undefined): Agency {
+  if (code === undefined) return agency;
+  const own = OWN_NAMES[code]?.[agency.name];
+  if (own === undefined) {
+    return { name: `${agency.name} of ${countryNameEn(code)}`, type: agency.type };
+  }
+  return typeof own === 'string'
+    ? { name: own, type: agency.type }
+    : { name: own.name, type: asAgencyType(own.type) };
+}
+
+/** Agency names in `[from, to)`: their words (禁毒局, 移民与人口部) name a body, not a topic. */
+export function agencySpans(doc: PreparedText, from: number, to: number): Span[] {
+  return AGENCIES.find(doc.text, from, to).map((m) => ({ start: m.start, end: m.end }));
+}
+
+interface ForeignOfficial extends Span {
+  /** Where the title is: what decides whether the official is in a window. */
+  readonly at: number;
+  readonly code: string;
+  readonly name: string | null;
+  readonly rank: CounterpartRank;
+  readonly agency: Agency | null;
+  readonly named: boolean;
+}
+
+const ZH_FOREIGN_TITLE =
+  /副厅长|厅长|第一副部长|副部长|部长助理|国务部长|部长|副大臣|大臣|副国务秘书|国务秘书|常务秘书|总警监|警察总监|警察总长|副总监|总监|副总长|总长|副局长|局长|副署长|署长|副主任|主任|总司令|副司令|司令|秘书长|总检察长|副总理|总理|副首相|首相|主席|合作官|联络官|董事长/g;
+const ZH_NAME = new RegExp(`^${NAME_START}([\\u4e00-\\u9fa5·•‧-]{2,12}?)${NAME_STOP}`);
+/** Military and police ranks written after a name (梁三光大将): not part of the name. */
+const RANK_SUFFIX = /(?:大将|上将|中将|少将|将军|总警监|警监)$/;
+const ZH_PARTY_CUT = /[，。；与和同及\n]/g;
+
+function zhRank(title: string): CounterpartRank {
+  if (/副部长|副大臣|国务秘书/.test(title)) return 'vice_ministerial';
+  if (/部长助理|常务秘书/.test(title)) return 'other';
+  if (/部长|大臣|总理|首相/.test(title)) return 'ministerial';
+  return 'other';
+}
+
+const EN_FOREIGN_TITLE =
+  /\b((?:First\s+)?(?:Deputy|Vice)[\s-]+)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman)\b/g;
+const EN_AGENCY_TAIL =
+  /^(?:\s+(?:of|for)\s+(?:the\s+)?(?:Public Security|Internal Affairs|Interior and National Administration|Interior|Home Affairs|Homeland Security|Justice and Home Affairs|Justice and Public Security|Justice|Law and Order|National Security|State Security|Security|Defen[cs]e, National Security and Immigration|Defen[cs]e|Foreign Affairs|Immigration|Police, National Security and Correctional Services|Police)(?:\s+of\s+(?:the\s+)?[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|of|the))*)?)?/;
+const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police)\.?\s+|General\s+|Lieutenant\s+General\s+)*`;
+const EN_NAME = new RegExp(
+  String.raw`^,?\s+${HONORIFIC}((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos|el|van|von)){0,3})`,
+  'u',
+);
+const EN_NOT_NAMES =
+  /^(The|And|Of|On|In|At|For|With|Ministry|Minister|Police|Security|Affairs|Interior|Public|General|Chinese|China|National|Prof|Hon)\b/;
+/** "Anthony Veke, the Solomon Islands' Minister of …": the name before the title. */
+const EN_NAME_BEFORE =
+  /((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos)){1,3}),\s+(?:the\s+)?(?:[A-Z][\w'’ ]{0,40}?(?:'|’s|'s)\s+)?$/u;
+
+function enRank(prefix: string | undefined, title: string): CounterpartRank {
+  if (/Secretary[- ]General|Permanent Secretary/i.test(title)) return 'other';
+  if (/Cabinet Secretary/i.test(title)) return 'ministerial';
+  if (prefix !== undefined && prefix.length > 0) {
+    return /Minister|Secretary/i.test(title) ? 'vice_ministerial' : 'other';
+  }
+  if (/State Secretary/i.test(title)) return 'vice_ministerial';
+  if (/Minister|Secretary/i.test(title)) return 'ministerial';
+  return 'other';
+}
+
+const STATE_NAME_REST =
+  /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
+
+/** The agency written between a country mention and what follows (越南[社会主义共和国]公安部). */
+function agencyAfter(doc: PreparedText, mention: Span, limit: number): Agency | null {
+  const direct = AGENCIES.matchAt(doc.text, mention.end, limit);
+  if (direct !== undefined) return direct.value;
+  const after = doc.text.slice(mention.end, Math.min(limit, mention.end + 24));
+  const skip = STATE_NAME_REST.exec(after)?.[0].length ?? 0;
+  if (skip === 0) return null;
+  return AGENCIES.matchAt(doc.text, mention.end + skip, limit)?.value ?? null;
+}
+
+/** "Ministry of Public Security of Vietnam": the agency written before an `of <country>`. */
+function agencyBefore(doc: PreparedText, mention: CountryMention, from: number): Agency | null {
+  const windowStart = Math.max(from, mention.start - 70);
+  const before = doc.text.slice(windowStart, mention.start);
+  if (!/\bof\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,5}$/.test(before)) return null;
+  let found: Agency | null = null;
+  for (const m of AGENCIES.find(doc.text, windowStart, mention.start)) found = m.value;
+  return found;
+}
+
+function agencyInWords(words: string): Agency | null {
+  const hits = AGENCIES.find(words);
+  const last = hits.at(-1);
+  if (last !== undefined) return last.value;
+  if (/内政|Interior/.test(words)) return { name: 'Ministry of the Interior', type: 'interior' };
+  if (/内务|Internal Affairs/.test(words)) {
+    return { name: 'Ministry of Internal Affairs', type: 'interior' };
+  }
+  if (/Public Security/.test(words)) {
+    return { name: 'Ministry of Public Security', type: 'public_security' };
+  }
+  if (/Home Affairs/.test(words)) return { name: 'Ministry of Home Affairs', type: 'interior' };
+  // A police rank as the title (总警监, 警察总监, Inspector-General of Police) names the police.
+  if (/警|Police/.test(words)) return { name: 'Police', type: 'national_police' };
+  return null;
+}
+
+/** The people of a clause that only sets the scene (访问期间, during … visit) did not sign. */
+const VISIT_CLAUSE = /访问期间|访华期间|来华期间|出访期间|\bduring\b[^,.;]{0,80}\bvisit\b/i;
+/** A segment that names the Chinese side: its minister is not the counterpart. */
+const CHINESE_SIDE = /中国|中方|我国|公安部|驻[\u4e00-\u9fa5]{1,8}大使/;
+
+function inVisitClause(doc: PreparedText, pos: number): boolean {
+  const text = doc.text;
+  // "… during Prime Minister X's visit to China": the visitor, not a signer.
+  if (
+    /\bduring\s+(?:the\s+)?[^,.;]{0,40}$/i.test(text.slice(Math.max(0, pos - 60), pos)) &&
+    /^[^,.;]{0,60}\bvisit\b/i.test(text.slice(pos, pos + 80))
+  ) {
+    return true;
+  }
+  let start = pos;
+  while (start > 0 && start > pos - 120 && !/[，,。；;\n]/.test(text[start - 1] ?? '')) start -= 1;
+  let end = pos;
+  while (end < text.length && end < pos + 120 && !/[，,。；;\n]/.test(text[end] ?? '')) end += 1;
+  const clause = text.slice(start, end);
+  return VISIT_CLAUSE.test(clause) && !/签|sign/i.test(clause);
+}
+
+function zhOfficials(
+  doc: PreparedText,
+  from: number,
+  to: number,
+  countriesIn: readonly CountryMention[],
+  fallbackCode: string | undefined,
+): ForeignOfficial[] {
+  const text = doc.text;
+  const out: ForeignOfficial[] = [];
+  ZH_FOREIGN_TITLE.lastIndex = from;
+  for (
+    let m = ZH_FOREIGN_TITLE.exec(text);
+    m !== null && m.index < to;
+    m = ZH_FOREIGN_TITLE.exec(text)
+  ) {
+    const end = m.index + m[0].length;
+    const next = text[end] ?? '';
+    // 副首相兼内政大臣: the last word of a compound title ranks it; 部长级会议 is no title.
+    if (next === '兼' || next === '、' || /^(级|会议|职|们)/.test(text.slice(end, end + 2))) {
+      continue;
+    }
+    const segStartBase = Math.max(0, from - 40, m.index - 30);
+    let cut = -1;
+    // 埃及 and 及 (and), 移民与人口部 and 与 (with): a cut character inside a name is no cut.
+    const names: Span[] = [
+      ...findCountryMentions(doc, segStartBase, m.index),
+      ...AGENCIES.find(text, segStartBase, m.index + 1),
+    ];
+    for (const c of text.slice(segStartBase, m.index).matchAll(ZH_PARTY_CUT)) {
+      const at = segStartBase + (c.index ?? 0);
+      if (!names.some((n) => n.start <= at && at < n.end)) cut = c.index ?? cut;
+    }
+    const segStart = segStartBase + cut + 1;
+    if (inVisitClause(doc, m.index)) continue;
+    const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
+    let code = country?.codes[0];
+    let agencyOnly: Agency | null = null;
+    if (country === undefined) {
+      // 所警察和国家安全部长韦克, 安全部长塞拉雅: the partner's ministry named without the country.
+      const agency = AGENCIES.find(text, segStart, end).at(-1);
+      if (
+        fallbackCode === undefined ||
+        agency === undefined ||
+        agency.end < m.index ||
+        agency.value.type === 'public_security' ||
+        CHINESE_SIDE.test(text.slice(segStart, m.index))
+      ) {
+        continue;
+      }
+      code = fallbackCode;
+      agencyOnly = agency.value;
+    }
+    let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
+    if (name !== null) name = name.replace(RANK_SUFFIX, '');
+    if (name !== null && name.length < 2) name = null;
+    const titleWords = text.slice(country?.end ?? segStart, end);
+    out.push({
+      at: m.index,
+      start: country?.start ?? segStart,
+      end: name === null ? end : end + name.length,
+      code: code ?? '',
+      // Names are quoted as written (Traditional stays Traditional).
+      name: name === null ? null : doc.raw.slice(end, end + name.length),
+      rank: zhRank(m[0]),
+      agency:
+        agencyOnly ??
+        (country === undefined ? null : agencyAfter(doc, country, end)) ??
+        agencyInWords(titleWords),
+      named: name !== null,
+    });
+  }
+  return out;
+}
+
+function enOfficials(
+  doc: PreparedText,
+  from: number,
+  to: number,
+  countriesIn: readonly CountryMention[],
+  fallbackCode: string | undefined,
+): ForeignOfficial[] {
+  const text = doc.text;
+  const out: ForeignOfficial[] = [];
+  EN_FOREIGN_TITLE.lastIndex = from;
+  for (
+    let m = EN_FOREIGN_TITLE.exec(text);
+    m !== null && m.index < to;
+    m = EN_FOREIGN_TITLE.exec(text)
+  ) {
+    const end = m.index + m[0].length;
+    const before = text.slice(Math.max(0, from - 40, m.index - 60), m.index);
+    const cut = Math.max(
+      before.lastIndexOf('. '),
+      before.lastIndexOf('\n'),
+      before.lastIndexOf(';'),
+      before.lastIndexOf(', '),
+      before.lastIndexOf(' and '),
+      before.lastIndexOf(' with '),
+    );
+    const segStart = m.index - before.length + cut + 1;
+    // Chinese officials are the other side ("Chinese Vice Minister …", "… of China").
+    if (/Chinese|China/.test(text.slice(segStart, m.index))) continue;
+    if (inVisitClause(doc, m.index)) continue;
+    const tail = EN_AGENCY_TAIL.exec(text.slice(end, end + 120))?.[0] ?? '';
+    const afterTail = text.slice(end + tail.length, end + tail.length + 40);
+    if (
+      /^\s+of\s+(?:the\s+)?(?:People's Republic of )?China/.test(afterTail) ||
+      /\bChina\b/.test(tail)
+    ) {
+      continue;
+    }
+    const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
+    // "Vice Minister of Public Security" with no foreign country before it is MPS's.
+    if (country === undefined && /Public Security/.test(tail)) continue;
+    const nameMatch = EN_NAME.exec(text.slice(end + tail.length, end + tail.length + 70));
+    let name = nameMatch?.[1] ?? null;
+    if (name !== null && officialByName(name) !== undefined) continue;
+    if (name !== null && EN_NOT_NAMES.test(name)) name = null;
+    let nameEnd = end + tail.length + (name === null ? 0 : (nameMatch?.[0].length ?? 0));
+    if (name === null) {
+      // The name before the title: "Anthony Veke, the Solomon Islands' Minister of Police".
+      const back = EN_NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 90), m.index));
+      if (back?.[1] !== undefined && officialByName(back[1]) === undefined) {
+        name = back[1];
+        nameEnd = end + tail.length;
+      }
+    }
+    const code = country?.codes[0] ?? fallbackCode;
+    if (code === undefined) continue;
+    if (country === undefined && name === null) continue;
+    // The words before the title name the ministry ("Justice and Public Security Minister").
+    const lead = text.slice(Math.max(0, from - 40, m.index - 50), m.index);
+    const leadStart = Math.max(
+      lead.lastIndexOf('. '),
+      lead.lastIndexOf('; '),
+      lead.lastIndexOf(' – '),
+      lead.lastIndexOf(' -- '),
+      lead.lastIndexOf(', '),
+    );
+    const words =
+      country === undefined ? lead.slice(leadStart + 1) : text.slice(country.end, m.index);
+    out.push({
+      at: m.index,
+      start: country?.start ?? m.index,
+      end: nameEnd,
+      code,
+      name: name === null ? null : name.trim(),
+      rank: enRank(m[1], m[2] ?? ''),
+      agency:
+        (country === undefined ? null : agencyAfter(doc, country, end)) ??
+        agencyInWords(`${words.trim()} ${m[0]}${tail}`),
+      named: name !== null,
+    });
+  }
+  return out;
+}
+
+const officialsCache = new WeakMap<PreparedText, Map<string, ForeignOfficial[]>>();
+
+/**
+ * Foreign officials whose title lies in `[from, to)`, for these partners. The page is scanned
+ * once per set of partners (a page reports one or two meetings), then read by window.
+ */
+function findForeignOfficials(
+  doc: PreparedText,
+  from: number,
+  to: number,
+  partyCodes: ReadonlySet<string>,
+): ForeignOfficial[] {
+  let cache = officialsCache.get(doc);
+  if (cache === undefined) {
+    cache = new Map();
+    officialsCache.set(doc, cache);
+  }
+  const key = [...partyCodes].join(',');
+  let all = cache.get(key);
+  if (all === undefined) {
+    all = scanForeignOfficials(doc, 0, doc.text.length, partyCodes);
+    cache.set(key, all);
+  }
+  return all.filter((o) => o.at >= from && o.at < to);
+}
+
+function scanForeignOfficials(
+  doc: PreparedText,
+  from: number,
+  to: number,
+  partyCodes: ReadonlySet<string>,
+): ForeignOfficial[] {
+  const countriesIn = findCountryMentions(doc, Math.max(0, from - 40), to).filter(
+    (c) => c.strength > 0 && (partyCodes.size === 0 || partyCodes.has(c.codes[0] ?? '')),
+  );
+  // A foreign government's own release names its minister without the country (one partner).
+  const fallback = partyCodes.size === 1 ? [...partyCodes][0] : undefined;
+  const zh =
+    countriesIn.length === 0 && fallback === undefined
+      ? []
+      : zhOfficials(doc, from, to, countriesIn, fallback);
+  return [...zh, ...enOfficials(doc, from, to, countriesIn, fallback)].sort(
+    (a, b) => a.start - b.start,
+  );
+}
+
+export interface CounterpartSide {
+  readonly signatory: CounterpartSignatory;
+  readonly signatorySpan: Span | null;
+  readonly agency: string | null;
+  readonly agencyType: AgencyType;
+  readonly agencySpan: Span | null;
+}
+
+const RANK_ORDER: Readonly<Record<CounterpartRank, number>> = {
+  ministerial: 3,
+  vice_ministerial: 2,
+  other: 1,
+  unknown: 0,
+};
+
+function attachedAgency(
+  doc: PreparedText,
+  from: number,
+  to: number,
+  partyCodes: ReadonlySet<string>,
+): { agency: Agency; code: string; span: Span } | null {
+  for (const c of findCountryMentions(doc, from, to)) {
+    const code = c.codes[0];
+    if (code === undefined || c.strength <= 0 || !partyCodes.has(code)) continue;
+    const agency = agencyAfter(doc, c, to) ?? agencyBefore(doc, c, from);
+    if (agency !== null) return { agency, code, span: c };
+  }
+  return null;
+}
+
+/** A foreign agency named without its country (the partner's own release names it so). */
+function unattachedAgency(
+  doc: PreparedText,
+  span: Span,
+  code: string,
+): { agency: Agency; code: string; span: Span } | null {
+  for (const m of AGENCIES.find(doc.text, span.start, span.end)) {
+    if (m.value.type === 'public_security') continue;
+    if (
+      /China|Chinese|中国|中方/.test(doc.text.slice(Math.max(span.start, m.start - 16), m.start))
+    ) {
+      continue;
+    }
+    return { agency: m.value, code, span: m };
+  }
+  return null;
+}
+
+/** 桑塔纳部长: a counterpart named earlier, now named again with a bare title in the sentence. */
+function renamed(
+  doc: PreparedText,
+  sentence: Span,
+  known: readonly ForeignOfficial[],
+): ForeignOfficial[] {
+  const text = doc.text.slice(sentence.start, sentence.end);
+  const out: ForeignOfficial[] = [];
+  for (const o of known) {
+    if (o.name === null) continue;
+    const at = text.indexOf(o.name);
+    if (at === -1) continue;
+    out.push({ ...o, start: sentence.start + at, end: sentence.start + at + o.name.length });
+  }
+  return out;
+}
+
+/** 维莱 in the headline, 维莱·拉坎丰 in the body: the fullest form of the same name. */
+function fullest(official: ForeignOfficial, all: readonly ForeignOfficial[]): ForeignOfficial {
+  const name = official.name;
+  if (name === null) return official;
+  const longer = all.find(
+    (o) =>
+      o.code === official.code &&
+      o.name !== null &&
+      o.name.length > name.length &&
+      o.name.startsWith(name),
+  );
+  return longer === undefined ? official : { ...official, name: longer.name };
+}
+
+const FORUM_HEAD = /^(?:总司长|司长|局长|主任|秘书长|总干事|主席)/;
+
+function forumSide(
+  doc: PreparedText,
+  parties: Parties,
+  signatory: CounterpartSignatory,
+  official: Span | null,
+): CounterpartSide | null {
+  if (parties.forum === null || parties.countries.length > 0) return null;
+  const fa = forumAgency(parties.forum);
+  if (fa !== null && fa !== undefined) {
+    return {
+      signatory,
+      signatorySpan: official,
+      agency: fa.name,
+      agencyType: asAgencyType(fa.type),
+      agencySpan: parties.forumMention,
+    };
+  }
+  // 欧盟委员会内务总司: a body of the forum named right after it.
+  const mention = parties.forumMention;
+  if (mention === null) return null;
+  const found = AGENCIES.find(doc.text, mention.end, mention.end + 12)[0];
+  if (found === undefined || found.start - mention.end > 3) return null;
+  // 欧盟委员会内务总司司长曼塞维西: the head of that body, named right after it.
+  const head = FORUM_HEAD.exec(doc.text.slice(found.end, found.end + 24));
+  const name =
+    head === null
+      ? null
+      : (ZH_NAME.exec(doc.text.slice(found.end + (head[0].length ?? 0), found.end + 24))?.[1] ??
+        null);
+  const named = official === null && head !== null && name !== null;
+  return {
+    signatory: named ? { name, rank: zhRank(head[0]) } : signatory,
+    signatorySpan: named
+      ? { start: found.start, end: found.end + head[0].length + name.length }
+      : official,
+    agency: found.value.name,
+    agencyType: found.value.type,
+    agencySpan: found,
+  };
+}
+
+export function resolveCounterpartSide(
+  doc: PreparedText,
+  event: SigningEvent,
+  document: DocMention,
+  parties: Parties,
+): CounterpartSide {
+  const codes = new Set(parties.countries);
+  const s = event.sentence;
+  const ctx = event.context;
+  const inContext = [
+    ...(doc.headline !== null && doc.headline.end <= ctx.start
+      ? findForeignOfficials(doc, doc.headline.start, doc.headline.end, codes)
+      : []),
+    ...findForeignOfficials(doc, ctx.start, ctx.end, codes),
+  ];
+  const next = followingSentences(doc, event.sentence);
+  const before = doc.text.slice(s.start, document.verb.start);
+  let official: ForeignOfficial | null = null;
+  if (document.witnessed) {
+    const signers = signersSpan(doc, event);
+    official =
+      signers === null
+        ? null
+        : (findForeignOfficials(doc, signers.start, signers.end, codes)[0] ?? null);
+  } else if (parties.countries.length <= 1) {
+    let inSentence = findForeignOfficials(doc, s.start, s.end, codes);
+    if (inSentence.length === 0) inSentence = renamed(doc, s, inContext);
+    const following = findForeignOfficials(doc, next.start, next.end, codes);
+    // 双方代表签署: unnamed representatives, not the principals of the meeting.
+    official =
+      inSentence.length === 0 && REPRESENTATIVES.test(before)
+        ? null
+        : chooseCandidate(inSentence, inContext, following, document.verb.start, (o) => {
+            return RANK_ORDER[o.rank];
+          });
+    if (official !== null)
+      official = fullest(official, [...inSentence, ...inContext, ...following]);
+  }
+  const signatory: CounterpartSignatory =
+    official === null
+      ? { name: null, rank: 'unknown' }
+      : { name: official.name, rank: official.rank };
+
+  const title = document.titleZhSpan ?? document.titleEnSpan;
+  const single = codes.size === 1 ? [...codes][0] : undefined;
+  const fromTitle =
+    title === null || codes.size === 0 ? null : attachedAgency(doc, title.start, title.end, codes);
+  const fromSentence = codes.size === 0 ? null : attachedAgency(doc, s.start, s.end, codes);
+  const fromContext = codes.size === 0 ? null : attachedAgency(doc, ctx.start, ctx.end, codes);
+  // The principal of the meeting: when others signed (witnessed), their ministry still signed.
+  const principal = inContext.reduce<ForeignOfficial | null>(
+    (best, o) =>
+      o.agency !== null && (best === null || RANK_ORDER[o.rank] > RANK_ORDER[best.rank]) ? o : best,
+    null,
+  );
+  const viaOfficial = (o: ForeignOfficial | null) =>
+    o === null || o.agency === null ? null : { agency: o.agency, code: o.code, span: o as Span };
+  // The title's parties, then the signer's own title (意大利内政部长…), then an agency named with
+  // the country elsewhere in the sentence or the readout. Several partners: no single agency.
+  const chosen: { agency: Agency; code: string | undefined; span: Span } | null =
+    codes.size > 1
+      ? null
+      : (fromTitle ??
+        viaOfficial(official) ??
+        fromSentence ??
+        fromContext ??
+        viaOfficial(principal) ??
+        (single === undefined ? null : unattachedAgency(doc, s, single)));
+  if (chosen !== null) {
+    const agency = labelled(chosen.agency, chosen.code);
+    return {
+      signatory,
+      signatorySpan: official,
+      agency: agency.name,
+      agencyType: agency.type,
+      agencySpan: chosen.span,
+    };
+  }
+  return (
+    forumSide(doc, parties, signatory, official) ?? {
+      signatory,
+      signatorySpan: official,
+      agency: null,
+      agencyType: 'unknown',
+      agencySpan: null,
+    }
+  );
+}
