@@ -11,9 +11,8 @@ export const CONFIG_ENV = {
   PACTWATCH_DB: 'SQLite database file. Default `<data dir>/pactwatch.db`.',
   PACTWATCH_LOG_LEVEL: 'pino log level (`trace`..`fatal`, `silent`). Default `info`.',
   PACTWATCH_USER_AGENT: 'User-Agent sent by the crawler; put a contact address in it.',
-  DATABASE_URL: 'PostgreSQL connection string (distributed mode; not yet supported).',
-  REDIS_URL:
-    'Redis connection string; turns on the BullMQ backend (distributed mode; not yet supported).',
+  DATABASE_URL: 'PostgreSQL connection string; turns on PostgreSQL storage (distributed mode).',
+  REDIS_URL: 'Redis connection string; turns on the BullMQ backend (distributed mode).',
   OPENAI_BASE_URL: 'OpenAI-compatible server for the optional LLM extractor.',
   OPENAI_API_KEY: 'API key for that server (redacted from logs).',
   PACTWATCH_LLM_MODEL: 'Model name; the LLM extractor is on only when this is set.',
