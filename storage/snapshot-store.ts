@@ -89,6 +89,17 @@ export class SnapshotStore {
     return sha;
   }
 
+  /** Whether the body is on disk (or was just written). */
+  async has(sha256: string): Promise<boolean> {
+    if (this.#recent.has(sha256)) return true;
+    try {
+      await fs.access(this.pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The body; callers must not modify the buffer (it may be shared with the cache). */
   async get(sha256: string): Promise<Buffer> {
     const cached = this.#recent.get(sha256);

@@ -83,10 +83,15 @@ export function fetchStage(
       }
     }
     const known = incremental ? await getPage(deps.db, job.sourceId, url) : undefined;
-    const previous =
+    let previous =
       known?.bodySha256 != null && known.snapshotId !== null && known.vanishedAt === null
         ? { sha: known.bodySha256, snapshotId: known.snapshotId }
         : undefined;
+    // A list page answering 304 is read again from its stored body: ask for the whole page
+    // when that body is gone from the store.
+    if (previous !== undefined && followedForLinks(job.pageType)) {
+      if (!(await deps.store.has(previous.sha))) previous = undefined;
+    }
     const conditional =
       previous === undefined ? {} : { etag: known?.etag, lastModified: known?.lastModified };
 

@@ -73,13 +73,15 @@ describe('reliability', () => {
       const afterPause = later.filter((t) => t > (later[0] ?? 0) + 50);
       const gaps = afterPause.slice(1).map((t, i) => t - (afterPause[i] ?? 0));
       expect(gaps.length).toBeGreaterThanOrEqual(3);
-      // (Spaced when sent; arrival shifts by some ms with connection set-up.)
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+      // Spaced when sent; arrivals shift by some ms with connection set-up on a loaded machine.
+      // A host only paused, not slowed, would get its two retries back to back.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(800);
       // The other host was not held up: it finished while the limited one was paused.
       const lastHealthy = Math.max(...b.map((r) => r.at));
       expect(b.filter((r) => r.url.startsWith('/a/'))).toHaveLength(6);
       expect(lastHealthy).toBeLessThan(Math.max(...a.map((r) => r.at)));
-      expect(lastHealthy).toBeLessThan((a[first429]?.at ?? 0) + 1000);
+      // (The limited host needs three more seconds after its first 429.)
+      expect(lastHealthy).toBeLessThan((a[first429]?.at ?? 0) + 2000);
     }, 30_000);
   });
 

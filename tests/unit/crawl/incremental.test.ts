@@ -7,8 +7,7 @@ describe('textDiff', () => {
     '郭声琨部长与越南公安部部长苏林举行会谈\n2016年11月22日，双方签署了谅解备忘录。根据备忘录，双方将加强合作。\n访华期间，苏林部长还将赴云南参观。';
 
   it('shows only the sentences that changed, old then new', () => {
-    const after =
-      before.replace('赴云南参观。', '赴云南、广西参观。') + '\n双方还同意加强禁毒情报交流。';
+    const after = `${before.replace('赴云南参观。', '赴云南、广西参观。')}\n双方还同意加强禁毒情报交流。`;
     expect(textDiff(before, after)).toBe(
       [
         '- 访华期间，苏林部长还将赴云南参观。',

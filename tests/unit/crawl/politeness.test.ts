@@ -75,7 +75,7 @@ describe('politeness', () => {
   };
 
   it("keeps robots.txt's Crawl-delay between requests, even the first ones of a host", async () => {
-    const site = await timedSite('User-agent: *\nCrawl-delay: 0.3\n');
+    const site = await timedSite('User-agent: *\nCrawl-delay: 0.4\n');
     try {
       app = await appWith({});
       // All pages are start pages: four requests are ready before robots.txt was read.
@@ -86,10 +86,10 @@ describe('politeness', () => {
       await crawlFixture(app, [source]);
       const { count, gaps } = await gapsOf(site);
       expect(count).toBe(1 + ARTICLES.length);
-      // 300 ms asked; without it the first four would arrive within a few ms of each other.
-      // Requests are spaced when sent; a new connection vs a reused one shifts the arrival by
-      // some ms on a loaded machine.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(250);
+      // 400 ms asked; without it the first four would arrive within a few ms of each other.
+      // Requests are spaced when sent; opening a new connection vs reusing one shifts an
+      // arrival by up to ~100 ms on a heavily loaded machine.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(300);
     } finally {
       await site.close();
     }
@@ -99,12 +99,12 @@ describe('politeness', () => {
     const site = await timedSite('User-agent: *\nDisallow:\n');
     try {
       app = await appWith({});
-      const source = fixtureSource(site, { politeness: { concurrency: 4, delay_ms: 200 } });
+      const source = fixtureSource(site, { politeness: { concurrency: 4, delay_ms: 250 } });
       await crawlFixture(app, [source]);
       const { count, gaps } = await gapsOf(site);
       expect(count).toBe(1 + ARTICLES.length);
       // Spaced when sent; connection set-up shifts an arrival by some ms on a loaded machine.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(160);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
     } finally {
       await site.close();
     }
