@@ -5,6 +5,13 @@ import { loadConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { parseHtml } from '../crawlers/html.js';
 import { extract } from '../extractors/index.js';
+import {
+  codePage,
+  DbLlmCache,
+  type ExtractorMode,
+  llmFromConfig,
+  parseExtractorMode,
+} from '../extractors/llm/index.js';
 import { type App, openApp } from '../pipeline/app.js';
 import { type CrawlReport, runCrawl } from '../pipeline/crawl.js';
 import { distributedStatusLines } from '../pipeline/queue/bullmq-status.js';
@@ -13,6 +20,7 @@ import { loadBundledSources, loadSourcesFile, selectSources } from '../pipeline/
 import { sourceStatuses } from '../pipeline/status.js';
 import { Agreement, type ExtractionResult } from '../schemas/agreement.js';
 import { PartialDate } from '../schemas/codes.js';
+import type { ExtractInput } from '../schemas/document.js';
 import { jobCounts } from '../storage/jobs.js';
 import { err, out, table } from './output.js';
 import { attachProgress } from './progress.js';
@@ -62,11 +70,22 @@ export interface CrawlFlags {
   maxPages?: string;
   since?: string;
   concurrency?: string;
+  wayback?: string | boolean;
+  full?: boolean;
+}
+
+function parseWayback(value: string | boolean | undefined): boolean | { cdxUrl: string } {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  if (!URL.canParse(value) || !/^https?:/i.test(value))
+    throw new UserError(`--wayback expects an http(s) CDX API URL, got \`${value}\``);
+  return { cdxUrl: value };
 }
 
 export async function crawlCommand(flags: CrawlFlags): Promise<number> {
   const all = flags.sources === undefined ? loadBundledSources() : loadSourcesFile(flags.sources);
   const sources = selectSources(all, flags.source);
+  const wayback = parseWayback(flags.wayback);
   const maxPages =
     flags.maxPages === undefined ? undefined : parsePositiveInt(flags.maxPages, '--max-pages');
   const since = flags.since === undefined ? undefined : parseDate(flags.since, '--since');
@@ -88,6 +107,8 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
       ...(maxPages === undefined ? {} : { maxPages }),
       ...(since === undefined ? {} : { since }),
       ...(concurrency === undefined ? {} : { concurrency }),
+      wayback,
+      incremental: flags.full !== true,
       signal: controller.signal,
       onQueue: (queue, crawlId) => {
         stop = attachProgress(queue, { db: app.db, crawlId, logger: app.logger });
@@ -122,17 +143,56 @@ async function readInput(file: string | undefined): Promise<string> {
 const looksLikeHtml = (s: string) =>
   /^\s*(<!doctype|<html|<head|<body|<meta|<div|<p[\s>])/i.test(s);
 
-/** Codes one document; HTML is reduced to its main text first, as the crawler does. */
+/** The extractor's input for one document; HTML is reduced to its main text, as the crawler does. */
+function documentInput(
+  content: string,
+  url: string | null,
+  published: string | null,
+): ExtractInput {
+  if (looksLikeHtml(content)) {
+    const doc = parseHtml(content, url);
+    return { text: doc.text, url, published: published ?? doc.published };
+  }
+  return { text: content, url, published };
+}
+
+/** Codes one document with the rules. */
 export function extractOne(
   content: string,
   url: string | null,
   published: string | null,
 ): ExtractionResult {
-  if (looksLikeHtml(content)) {
-    const doc = parseHtml(content, url);
-    return extract({ text: doc.text, url, published: published ?? doc.published });
+  return extract(documentInput(content, url, published));
+}
+
+/**
+ * How `--extractor` codes a document: the rules alone (no database, nothing awaited), or with
+ * the LLM extractor the configuration names (answers cached in the data directory's database).
+ * With `both` the output carries `disagreements` beside the rules' records.
+ */
+async function pageCoder(
+  mode: ExtractorMode,
+): Promise<{ code(input: ExtractInput): Promise<object>; close(): Promise<void> }> {
+  if (mode === 'rules') {
+    return { code: async (input) => extract(input), close: async () => {} };
   }
-  return extract({ text: content, url, published });
+  const config = loadConfig();
+  if (config.llmModel === undefined) {
+    throw new UserError(
+      `--extractor ${mode} needs PACTWATCH_LLM_MODEL (and OPENAI_BASE_URL for a server other than OpenAI's)`,
+    );
+  }
+  const app = await openApp(config);
+  const llm = llmFromConfig(config, { cache: new DbLlmCache(app.db), logger: app.logger });
+  return {
+    async code(input) {
+      const coding = await codePage(mode, input, llm);
+      return mode === 'both'
+        ? { ...coding.result, disagreements: coding.disagreements }
+        : coding.result;
+    },
+    close: () => app.close(),
+  };
 }
 
 const JsonlLine = z
@@ -147,13 +207,27 @@ const JsonlLine = z
 
 export async function extractCommand(
   file: string | undefined,
-  flags: { url?: string; published?: string; jsonl?: boolean },
+  flags: { url?: string; published?: string; jsonl?: boolean; extractor?: string },
 ): Promise<number> {
   const published =
     flags.published === undefined ? null : parseDate(flags.published, '--published');
+  const coder = await pageCoder(parseExtractorMode(flags.extractor ?? 'rules'));
+  try {
+    return await extractWith(coder.code, file, flags, published);
+  } finally {
+    await coder.close();
+  }
+}
+
+async function extractWith(
+  code: (input: ExtractInput) => Promise<object>,
+  file: string | undefined,
+  flags: { url?: string; jsonl?: boolean },
+  published: string | null,
+): Promise<number> {
   if (flags.jsonl !== true) {
     const content = await readInput(file);
-    out(JSON.stringify(extractOne(content, flags.url ?? null, published)));
+    out(JSON.stringify(await code(documentInput(content, flags.url ?? null, published))));
     return 0;
   }
   const { createInterface } = await import('node:readline');
@@ -171,14 +245,12 @@ export async function extractCommand(
       if (!parsed.success) throw new UserError(parsed.error.issues[0]?.message ?? 'invalid line');
       id = parsed.data.id;
       const linePublished = parsed.data.published ?? published;
-      const result =
+      const lineUrl = parsed.data.url ?? flags.url ?? null;
+      const result = await code(
         parsed.data.html !== undefined
-          ? extractOne(parsed.data.html, parsed.data.url ?? flags.url ?? null, linePublished)
-          : extract({
-              text: parsed.data.text ?? '',
-              url: parsed.data.url ?? flags.url ?? null,
-              published: linePublished,
-            });
+          ? documentInput(parsed.data.html, lineUrl, linePublished)
+          : { text: parsed.data.text ?? '', url: lineUrl, published: linePublished },
+      );
       buffer.push(JSON.stringify({ id, ...result }));
     } catch (e) {
       failed++;

@@ -51,6 +51,11 @@ export function buildProgram(
       '--concurrency <n>',
       'with REDIS_URL: work on the queues in this process too (else `pactwatch worker`s do)',
     )
+    .option(
+      '--wayback [cdx-url]',
+      'look up archived copies of vanished pages (Wayback CDX API; default web.archive.org)',
+    )
+    .option('--full', 'no conditional requests: fetch and process every page as new')
     .action((flags) => run(() => crawlCommand(flags)));
 
   program
@@ -61,6 +66,11 @@ export function buildProgram(
     .option(
       '--jsonl',
       'read {"id","text"|"html","url","published"} lines, write one result line each',
+    )
+    .option(
+      '--extractor <name>',
+      'rules, llm (PACTWATCH_LLM_MODEL) or both (adds the disagreements)',
+      'rules',
     )
     .action((file, flags) => run(() => extractCommand(file, flags)));
 

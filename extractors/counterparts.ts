@@ -1,15 +1,21 @@
 import type { CounterpartSignatory } from '../schemas/agreement.js';
-import { AGENCY_TYPES, type AgencyType, type CounterpartRank } from '../schemas/codes.js';
+import type { AgencyType, CounterpartRank } from '../schemas/codes.js';
+import {
+  AGENCIES,
+  type Agency,
+  agenciesIn,
+  agencyAfter,
+  agencyBefore,
+  agencyInWords,
+  asAgencyType,
+  labelled,
+} from './agencies.js';
 import {
   type CountryMention,
-  countryNameEn,
   findCountryMentions,
   forumAgency,
   type Parties,
 } from './countries.js';
-import agenciesRaw from './data/agencies.json' with { type: 'json' };
-import agencyNamesRaw from './data/agency-names.json' with { type: 'json' };
-import { KeywordMatcher } from './matcher.js';
 import {
   chooseCandidate,
   NAME_START,
@@ -19,8 +25,10 @@ import {
   signersSpan,
 } from './signatories.js';
 import { followingSentences } from './signing.js';
-import type { PreparedText, Span } from './text.js';
+import { type PreparedText, regionsOf, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
+
+export { agencySpans } from './agencies.js';
 
 /**
  * The counterpart side of a signing: the foreign signatory and rank (minister or secretary:
@@ -28,55 +36,11 @@ import type { DocMention, SigningEvent } from './types.js';
  * agency styles itself where data/agency-names.json knows it.
  */
 
-interface AgencyRow {
-  readonly term: string;
-  readonly name: string;
-  readonly type: string;
-}
-
-export interface Agency {
-  readonly name: string;
-  readonly type: AgencyType;
-}
-
-function asAgencyType(value: string): AgencyType {
-  const t = AGENCY_TYPES.find((x) => x === value);
-  if (t === undefined) throw new TypeError(`Expected an AGENCY_TYPES value, got \`${value}\``);
-  return t;
-}
-
-const AGENCIES = new KeywordMatcher<Agency>(
-  [...(agenciesRaw.zh as readonly AgencyRow[]), ...(agenciesRaw.en as readonly AgencyRow[])].map(
-    (row) => ({ term: row.term, value: { name: row.name, type: asAgencyType(row.type) } }),
-  ),
-);
-
-type OwnName = string | { readonly name: string; readonly type: string };
-const OWN_NAMES = agencyNamesRaw.countries as Readonly<
-  Record<string, Readonly<Record<string, OwnName>>>
->;
-
-/** The agency's label: its own English name where known, else "<agency> of <country>". */
-function labelled(agency: Agency, code: string | undefined): Agency {
-  if (code === undefined) return agency;
-  const own = OWN_NAMES[code]?.[agency.name];
-  if (own === undefined) {
-    return { name: `${agency.name} of ${countryNameEn(code)}`, type: agency.type };
-  }
-  return typeof own === 'string'
-    ? { name: own, type: agency.type }
-    : { name: own.name, type: asAgencyType(own.type) };
-}
-
-/** Agency names in `[from, to)`: their words (禁毒局, 移民与人口部) name a body, not a topic. */
-export function agencySpans(doc: PreparedText, from: number, to: number): Span[] {
-  return AGENCIES.find(doc.text, from, to).map((m) => ({ start: m.start, end: m.end }));
-}
-
 interface ForeignOfficial extends Span {
   /** Where the title is: what decides whether the official is in a window. */
   readonly at: number;
-  readonly code: string;
+  /** The official's country; null when the page names only the ministry (the partner's own). */
+  readonly code: string | null;
   readonly name: string | null;
   readonly rank: CounterpartRank;
   readonly agency: Agency | null;
@@ -98,7 +62,7 @@ function zhRank(title: string): CounterpartRank {
 }
 
 const EN_FOREIGN_TITLE =
-  /\b((?:First\s+)?(?:Deputy|Vice)[\s-]+)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman)\b/g;
+  /\b((?:First\s+)?(?:Deputy|Vice|Assistant)[\s-]+(?:[A-Z][a-z]+\s+)?)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman)\b/g;
 const EN_AGENCY_TAIL =
   /^(?:\s+(?:of|for)\s+(?:the\s+)?(?:Public Security|Internal Affairs|Interior and National Administration|Interior|Home Affairs|Homeland Security|Justice and Home Affairs|Justice and Public Security|Justice|Law and Order|National Security|State Security|Security|Defen[cs]e, National Security and Immigration|Defen[cs]e|Foreign Affairs|Immigration|Police, National Security and Correctional Services|Police)(?:\s+of\s+(?:the\s+)?[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|of|the))*)?)?/;
 const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police)\.?\s+|General\s+|Lieutenant\s+General\s+)*`;
@@ -116,51 +80,12 @@ function enRank(prefix: string | undefined, title: string): CounterpartRank {
   if (/Secretary[- ]General|Permanent Secretary/i.test(title)) return 'other';
   if (/Cabinet Secretary/i.test(title)) return 'ministerial';
   if (prefix !== undefined && prefix.length > 0) {
+    if (/Assistant/.test(prefix)) return 'other';
     return /Minister|Secretary/i.test(title) ? 'vice_ministerial' : 'other';
   }
   if (/State Secretary/i.test(title)) return 'vice_ministerial';
   if (/Minister|Secretary/i.test(title)) return 'ministerial';
   return 'other';
-}
-
-const STATE_NAME_REST =
-  /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
-
-/** The agency written between a country mention and what follows (越南[社会主义共和国]公安部). */
-function agencyAfter(doc: PreparedText, mention: Span, limit: number): Agency | null {
-  const direct = AGENCIES.matchAt(doc.text, mention.end, limit);
-  if (direct !== undefined) return direct.value;
-  const after = doc.text.slice(mention.end, Math.min(limit, mention.end + 24));
-  const skip = STATE_NAME_REST.exec(after)?.[0].length ?? 0;
-  if (skip === 0) return null;
-  return AGENCIES.matchAt(doc.text, mention.end + skip, limit)?.value ?? null;
-}
-
-/** "Ministry of Public Security of Vietnam": the agency written before an `of <country>`. */
-function agencyBefore(doc: PreparedText, mention: CountryMention, from: number): Agency | null {
-  const windowStart = Math.max(from, mention.start - 70);
-  const before = doc.text.slice(windowStart, mention.start);
-  if (!/\bof\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,5}$/.test(before)) return null;
-  let found: Agency | null = null;
-  for (const m of AGENCIES.find(doc.text, windowStart, mention.start)) found = m.value;
-  return found;
-}
-
-function agencyInWords(words: string): Agency | null {
-  const hits = AGENCIES.find(words);
-  const last = hits.at(-1);
-  if (last !== undefined) return last.value;
-  if (/内政|Interior/.test(words)) return { name: 'Ministry of the Interior', type: 'interior' };
-  if (/内务|Internal Affairs/.test(words)) {
-    return { name: 'Ministry of Internal Affairs', type: 'interior' };
-  }
-  if (/Public Security/.test(words)) {
-    return { name: 'Ministry of Public Security', type: 'public_security' };
-  }
-  if (/Home Affairs/.test(words)) return { name: 'Ministry of Home Affairs', type: 'interior' };
-  // A police rank as the title (总警监, 警察总监, Inspector-General of Police) names the police.
-  if (/警|Police/.test(words)) return { name: 'Police', type: 'national_police' };
-  return null;
 }
 
 /** The people of a clause that only sets the scene (访问期间, during … visit) did not sign. */
@@ -190,7 +115,6 @@ function zhOfficials(
   from: number,
   to: number,
   countriesIn: readonly CountryMention[],
-  fallbackCode: string | undefined,
 ): ForeignOfficial[] {
   const text = doc.text;
   const out: ForeignOfficial[] = [];
@@ -211,7 +135,7 @@ function zhOfficials(
     // 埃及 and 及 (and), 移民与人口部 and 与 (with): a cut character inside a name is no cut.
     const names: Span[] = [
       ...findCountryMentions(doc, segStartBase, m.index),
-      ...AGENCIES.find(text, segStartBase, m.index + 1),
+      ...agenciesIn(doc, segStartBase, m.index + 1),
     ];
     for (const c of text.slice(segStartBase, m.index).matchAll(ZH_PARTY_CUT)) {
       const at = segStartBase + (c.index ?? 0);
@@ -220,13 +144,12 @@ function zhOfficials(
     const segStart = segStartBase + cut + 1;
     if (inVisitClause(doc, m.index)) continue;
     const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
-    let code = country?.codes[0];
+    const code = country?.codes[0] ?? null;
     let agencyOnly: Agency | null = null;
     if (country === undefined) {
       // 所警察和国家安全部长韦克, 安全部长塞拉雅: the partner's ministry named without the country.
       const agency = AGENCIES.find(text, segStart, end).at(-1);
       if (
-        fallbackCode === undefined ||
         agency === undefined ||
         agency.end < m.index ||
         agency.value.type === 'public_security' ||
@@ -234,7 +157,6 @@ function zhOfficials(
       ) {
         continue;
       }
-      code = fallbackCode;
       agencyOnly = agency.value;
     }
     let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
@@ -245,7 +167,7 @@ function zhOfficials(
       at: m.index,
       start: country?.start ?? segStart,
       end: name === null ? end : end + name.length,
-      code: code ?? '',
+      code,
       // Names are quoted as written (Traditional stays Traditional).
       name: name === null ? null : doc.raw.slice(end, end + name.length),
       rank: zhRank(m[0]),
@@ -264,7 +186,6 @@ function enOfficials(
   from: number,
   to: number,
   countriesIn: readonly CountryMention[],
-  fallbackCode: string | undefined,
 ): ForeignOfficial[] {
   const text = doc.text;
   const out: ForeignOfficial[] = [];
@@ -312,8 +233,7 @@ function enOfficials(
         nameEnd = end + tail.length;
       }
     }
-    const code = country?.codes[0] ?? fallbackCode;
-    if (code === undefined) continue;
+    const code = country?.codes[0] ?? null;
     if (country === undefined && name === null) continue;
     // The words before the title name the ministry ("Justice and Public Security Minister").
     const lead = text.slice(Math.max(0, from - 40, m.index - 50), m.index);
@@ -359,33 +279,33 @@ function findForeignOfficials(
     cache = new Map();
     officialsCache.set(doc, cache);
   }
-  const key = [...partyCodes].join(',');
-  let all = cache.get(key);
+  let all = cache.get('');
   if (all === undefined) {
-    all = scanForeignOfficials(doc, 0, doc.text.length, partyCodes);
-    cache.set(key, all);
+    all = scanForeignOfficials(doc);
+    cache.set('', all);
   }
-  return all.filter((o) => o.at >= from && o.at < to);
+  // A foreign government's own release names its minister without the country (one partner).
+  const single = partyCodes.size === 1 ? [...partyCodes][0] : undefined;
+  const out: ForeignOfficial[] = [];
+  for (const o of all) {
+    if (o.at < from || o.at >= to) continue;
+    if (o.code === null) {
+      if (single !== undefined) out.push({ ...o, code: single });
+    } else if (partyCodes.size === 0 || partyCodes.has(o.code)) out.push(o);
+  }
+  return out;
 }
 
-function scanForeignOfficials(
-  doc: PreparedText,
-  from: number,
-  to: number,
-  partyCodes: ReadonlySet<string>,
-): ForeignOfficial[] {
-  const countriesIn = findCountryMentions(doc, Math.max(0, from - 40), to).filter(
-    (c) => c.strength > 0 && (partyCodes.size === 0 || partyCodes.has(c.codes[0] ?? '')),
-  );
-  // A foreign government's own release names its minister without the country (one partner).
-  const fallback = partyCodes.size === 1 ? [...partyCodes][0] : undefined;
-  const zh =
-    countriesIn.length === 0 && fallback === undefined
-      ? []
-      : zhOfficials(doc, from, to, countriesIn, fallback);
-  return [...zh, ...enOfficials(doc, from, to, countriesIn, fallback)].sort(
-    (a, b) => a.start - b.start,
-  );
+function scanForeignOfficials(doc: PreparedText): ForeignOfficial[] {
+  return regionsOf(doc)
+    .flatMap((r) => {
+      const countriesIn = findCountryMentions(doc, r.start, r.end).filter((c) => c.strength > 0);
+      return [
+        ...zhOfficials(doc, r.start, r.end, countriesIn),
+        ...enOfficials(doc, r.start, r.end, countriesIn),
+      ];
+    })
+    .sort((a, b) => a.start - b.start);
 }
 
 export interface CounterpartSide {
@@ -566,7 +486,9 @@ export function resolveCounterpartSide(
     null,
   );
   const viaOfficial = (o: ForeignOfficial | null) =>
-    o === null || o.agency === null ? null : { agency: o.agency, code: o.code, span: o as Span };
+    o === null || o.agency === null
+      ? null
+      : { agency: o.agency, code: o.code ?? undefined, span: o as Span };
   // The title's parties, then the signer's own title (意大利内政部长…), then an agency named with
   // the country elsewhere in the sentence or the readout. Several partners: no single agency.
   const chosen: { agency: Agency; code: string | undefined; span: Span } | null =

@@ -6,7 +6,7 @@ import aliasesRaw from './data/country-aliases.json' with { type: 'json' };
 import forumsRaw from './data/forums.json' with { type: 'json' };
 import regionsRaw from './data/regions.json' with { type: 'json' };
 import { guard, KeywordMatcher, type MatcherEntry } from './matcher.js';
-import { clauseAround, inRange, type PreparedText, type Span } from './text.js';
+import { clauseAround, inRange, type PreparedText, regionsOf, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -217,7 +217,8 @@ function pageNames(doc: PreparedText): Set<string> {
   const cached = pageNameCache.get(doc);
   if (cached !== undefined) return cached;
   const names = new Set<string>();
-  for (const m of GAZETTEER.find(doc.text)) {
+  const found = regionsOf(doc).flatMap((r) => GAZETTEER.find(doc.text, r.start, r.end));
+  for (const m of found) {
     if (m.value.codes.length === 1 && (m.value.kind === 'name' || m.value.kind === 'demonym')) {
       names.add(m.value.codes[0] ?? '');
     }
@@ -247,7 +248,7 @@ export function findCountryMentions(
 ): readonly CountryMention[] {
   let all = mentionCache.get(doc);
   if (all === undefined) {
-    all = scanCountryMentions(doc, 0, doc.text.length);
+    all = regionsOf(doc).flatMap((r) => scanCountryMentions(doc, r.start, r.end));
     mentionCache.set(doc, all);
   }
   return inRange(all, from, to);

@@ -27,6 +27,8 @@ export interface DateMention extends Span {
   readonly week: number | null;
   /** Days relative to the reference date, for 今天 (0), 昨天 (-1) … */
   readonly offsetDays: number | null;
+  /** Months relative to the reference date, for 上月 (-1) and 本月 (0); null for other kinds. */
+  readonly months?: number | null;
   /** "since 2016", 2016年以来: a date that frames rather than dates an event. */
   readonly background: boolean;
 }
@@ -254,6 +256,17 @@ const RULES: readonly Rule[] = [
   {
     re: /近日|日前|近期|\b[Rr]ecently\b/g,
     build: () => ({ kind: 'vague', y: null, m: null, d: null, ...plain }),
+  },
+  {
+    re: /上月|上个月|本月|这个月|\b[Ll]ast month\b|\b[Ee]arlier this month\b|\b[Tt]his month\b/g,
+    build: (m) => ({
+      kind: 'vague',
+      y: null,
+      m: null,
+      d: null,
+      ...plain,
+      months: /上|last/i.test(m[0]) ? -1 : 0,
+    }),
   },
 ];
 
@@ -512,7 +525,14 @@ export function resolveSigningDate(
   // 近日 / 日前 / recently: only the month of the report is known.
   const vague = inSentence.find((m) => m.kind === 'vague');
   if (vague !== undefined && ref !== null) {
-    return { value: format(ref.y, ref.m, null), year: ref.y, source: 'sentence', span: vague };
+    const month = new Date(Date.UTC(ref.y, ref.m - 1 + (vague.months ?? 0), 1));
+    const y = month.getUTCFullYear();
+    return {
+      value: format(y, month.getUTCMonth() + 1, null),
+      year: y,
+      source: 'sentence',
+      span: vague,
+    };
   }
   const earlier = dates.mentions.filter(
     (m) =>

@@ -95,6 +95,13 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
   }
   if (!/[A-Z]/.test(text[term.start] ?? '')) return null;
   if (!EN_TITLE_OPENERS.test(text.slice(term.end, term.end + 16))) return null;
+  // "a Memorandum of Understanding between the X and the Y" describes one by its parties.
+  if (
+    /\b(?:a|an)\s+$/i.test(text.slice(Math.max(0, term.start - 4), term.start)) &&
+    /^(?:\s*\([A-Z]{2,6}\))?\s+between\s/.test(text.slice(term.end, term.end + 16))
+  ) {
+    return null;
+  }
   const tokens = /[A-Za-z'’-]+|\([A-Z]{2,6}\)/y;
   let end = term.end;
   let lastCapEnd = term.end;

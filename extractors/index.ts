@@ -13,7 +13,7 @@ import {
 import { quote } from './evidence.js';
 import { type CnSide, hasMpsOfficial, resolveCnSide } from './signatories.js';
 import { findSigningEvents, MAY_REPORT_SIGNING } from './signing.js';
-import { type PreparedText, prepare, type Span } from './text.js';
+import { type PreparedText, prepare, type Span, setRegions } from './text.js';
 import { topicsFor } from './topics.js';
 import type { DocMention, SigningEvent } from './types.js';
 
@@ -61,6 +61,25 @@ function isStale(doc: PreparedText, date: DateResolution): boolean {
   const p = doc.published;
   const days = (Date.UTC(p.y, p.m - 1, p.d) - Date.UTC(y ?? p.y, m - 1, d)) / DAY_MS;
   return days > STALE_SIGNING_DAYS;
+}
+
+/** Sentences after a signing that may still describe it (who signed, what it is about). */
+const READ_AHEAD_SENTENCES = 4;
+/** Characters around an event that country and title rules look at (segment cuts, clauses). */
+const REGION_MARGIN_CHARS = 120;
+
+/** What the field extractors read: each event's readout, sentence and the sentences after it. */
+function regionsFor(doc: PreparedText, events: readonly SigningEvent[]): Span[] {
+  const spans: Span[] = [];
+  if (doc.headline !== null) spans.push(doc.headline);
+  for (const e of events) {
+    const after = doc.sentences[e.sentence.index + READ_AHEAD_SENTENCES] ?? doc.sentences.at(-1);
+    spans.push({
+      start: Math.min(e.context.start, e.sentence.start) - REGION_MARGIN_CHARS,
+      end: Math.max(e.sentence.end, after?.end ?? e.sentence.end) + REGION_MARGIN_CHARS,
+    });
+  }
+  return spans;
 }
 
 const NOTHING: ExtractionResult = Object.freeze({ is_signing: false, agreements: [] });
@@ -279,6 +298,7 @@ export function extract(input: ExtractInput, options?: ExtractOptions): Extracti
   const doc = prepare(input.text, input.url ?? null, input.published ?? null);
   const events = findSigningEvents(doc, { hasMpsOfficial });
   if (events.length === 0) return NOTHING;
+  setRegions(doc, regionsFor(doc, events));
   const first = events[0]?.sentence.start ?? 0;
   const last = events.at(-1)?.sentence.end ?? doc.text.length;
   const dates: DocDates = collectDocDates(doc, Math.max(0, first - DATE_LOOKBACK_CHARS), last);

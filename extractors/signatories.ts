@@ -4,7 +4,7 @@ import { findCountryMentions } from './countries.js';
 import officialsRaw from './data/officials.json' with { type: 'json' };
 import { KeywordMatcher } from './matcher.js';
 import { followingSentences } from './signing.js';
-import { inRange, type PreparedText, type Span } from './text.js';
+import { inRange, type PreparedText, regionsOf, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -306,7 +306,7 @@ const cnCache = new WeakMap<PreparedText, readonly CnCandidate[]>();
 function findCnCandidates(doc: PreparedText, from: number, to: number): readonly CnCandidate[] {
   let all = cnCache.get(doc);
   if (all === undefined) {
-    all = scanCnCandidates(doc, 0, doc.text.length);
+    all = regionsOf(doc).flatMap((r) => scanCnCandidates(doc, r.start, r.end));
     cnCache.set(doc, all);
   }
   return inRange(all, from, to);
@@ -414,7 +414,12 @@ function bodyFromTitle(title: CnTitle): CnSigningBody | null {
   return 'mps';
 }
 
-function bodyFromText(text: string): CnSigningBody {
+/** A foreign country's 公安部 (老挝公安部, 越南公安部) is not MPS. */
+const FOREIGN_MINISTRY =
+  /(?:越南|老挝|柬埔寨|缅甸|泰国|蒙古|古巴|朝鲜|老方|越方|柬方)(?:人民民主共和国|社会主义共和国|王国|联邦共和国)?公安部/g;
+
+function bodyFromText(rawText: string): CnSigningBody {
+  const text = rawText.replace(FOREIGN_MINISTRY, (m) => '＿'.repeat(m.length));
   if (/公安部/.test(text) && MINISTRY.test(text)) {
     const ministryAlone = /公安部(?:部长|副部长|常务副部长|与|和|同)/.test(text);
     if (BUREAU.test(text) && !ministryAlone) return 'mps_bureau';
@@ -461,10 +466,13 @@ export function resolveCnSide(
   const body = (title: CnTitle | null): CnSigningBody => {
     if (titleText !== '' && MINISTRY.test(titleText) && !BUREAU.test(titleText)) return 'mps';
     if (titleText !== '' && BUREAU.test(titleText)) return 'mps_bureau';
-    return (
-      (title === null ? null : bodyFromTitle(title)) ??
-      bodyFromText(`${titleText}\n${sentenceText}`)
-    );
+    const fromTitle = title === null ? null : bodyFromTitle(title);
+    if (fromTitle !== null) return fromTitle;
+    // 双方代表签署: the parties are those the readout named (国家移民管理局与老挝公安部移民局…).
+    const parties = /公安|移民管理|禁毒|驻/.test(sentenceText)
+      ? sentenceText
+      : doc.text.slice(event.context.start, s.end);
+    return bodyFromText(`${titleText}\n${parties}`);
   };
   let sentenceCandidates = findCnCandidates(doc, s.start, s.end);
   if (document.witnessed) {

@@ -28,7 +28,7 @@ const OTHER_MINISTRY =
   /商务部|教育部|科技部|科学技术部|文化和旅游部|文化部|旅游局|卫生健康委|卫生部|农业农村部|农业部|交通运输部|生态环境部|自然资源部|工业和信息化部|财政部|人民银行|海关总署|发展改革委|民航局|最高人民法院|最高人民检察院|国防部|中央军委|水利部|住房和城乡建设部|市场监督管理总局|体育总局|广电总局|Ministry of Commerce|Ministry of Education|Ministry of Science|Ministry of Culture|Ministry of Agriculture|Ministry of Transport|Ministry of National Defen[cs]e|People's Bank|Ministry of Defen[cs]e/i;
 /** Taiwan's, Hong Kong's and Macao's own police and security bodies: not MPS. */
 const NOT_MPS_PARTY =
-  /警政署|刑事警察局|移民署|调查局|海巡署|内政部警政|警务处|保安局|入境事务处|治安警察局|司法警察局|Hong Kong(?:'s)? police|Hong Kong Police Force|Macau Public Security Police|Macao Public Security Police|Taiwan(?:'s)? (?:police|National Police Agency|Criminal Investigation Bureau)/i;
+  /警政署|刑事警察局|移民署|调查局|海巡署|内政部警政|警务处|保安局|入境事务处|治安警察局|司法警察局|驻美代表处|代表处|在台协会|台北经济文化|Hong Kong(?:'s)? police|Hong Kong Police Force|Macau Public Security Police|Macao Public Security Police|Taiwan(?:'s)? (?:police|National Police Agency|Criminal Investigation Bureau)/i;
 
 const CONTEXT_CHARS = 1500;
 

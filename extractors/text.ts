@@ -369,6 +369,33 @@ export function prepare(raw: string, url: string | null, published: string | nul
   };
 }
 
+const regionsOfDoc = new WeakMap<PreparedText, readonly Span[]>();
+
+/**
+ * The parts of the page the field extractors read (the signing reports and their readouts).
+ * Page-wide scans (countries, officials, agencies, topics) run over these only, so a 50 KB page
+ * of navigation and other news costs what its one report costs.
+ */
+export function setRegions(doc: PreparedText, spans: readonly Span[]): void {
+  const sorted = [...spans]
+    .map((s) => ({ start: Math.max(0, s.start), end: Math.min(doc.text.length, s.end) }))
+    .filter((s) => s.end > s.start)
+    .sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last !== undefined && s.start <= last.end) {
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, s.end) };
+    } else merged.push(s);
+  }
+  regionsOfDoc.set(doc, merged);
+}
+
+/** The regions set for the page, else the whole page. */
+export function regionsOf(doc: PreparedText): readonly Span[] {
+  return regionsOfDoc.get(doc) ?? [{ start: 0, end: doc.text.length }];
+}
+
 /** The items of `sorted` (by start) that lie inside `[from, to)`, by binary search. */
 export function inRange<T extends Span>(sorted: readonly T[], from: number, to: number): T[] {
   let lo = 0;

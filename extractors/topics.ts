@@ -3,7 +3,7 @@ import { agencySpans } from './counterparts.js';
 import raw from './data/topics.json' with { type: 'json' };
 import { guard, KeywordMatcher, type Match } from './matcher.js';
 import { followingSentences } from './signing.js';
-import { inRange, type PreparedText, type Span } from './text.js';
+import { inRange, type PreparedText, regionsOf, type Span } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -72,7 +72,7 @@ const pageCache = new WeakMap<PreparedText, Match<readonly TopicCode[]>[]>();
 function pageMatches(doc: PreparedText): Match<readonly TopicCode[]>[] {
   let all = pageCache.get(doc);
   if (all === undefined) {
-    all = MATCHER.find(doc.lower);
+    all = regionsOf(doc).flatMap((r) => MATCHER.find(doc.lower, r.start, r.end));
     pageCache.set(doc, all);
   }
   return all;
@@ -142,7 +142,7 @@ const DOC_WORD_EN =
   '(?:MoUs?|MOUs?|memorand\\w*|agreements?|protocols?|plans?|minutes|statements?|letters?|arrangements?|deals?|pacts?|certificates?|lists?|documents?|accords?|programmes?|programs?)';
 /** Sentences right after the signing that describe the document just signed. */
 const REFERS_BACK = new RegExp(
-  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:two\\s+|new\\s+|renewed\\s+)?${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b)`,
+  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:two\\s+|new\\s+|renewed\\s+)?${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b|(?:The\\s+two|Both)\\s+(?:sides|ministers|ministries|parties)\\s+(?:also\\s+)?agreed\\b)`,
 );
 /**
  * Sentences that only say who signed, who attended, or when the document was first signed: the

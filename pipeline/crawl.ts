@@ -6,7 +6,7 @@ import { RobotsCache } from '../crawlers/robots.js';
 import { TrapGuard } from '../crawlers/traps.js';
 import { hostOf, urlKey } from '../crawlers/url.js';
 import { WaybackClient } from '../crawlers/wayback.js';
-import { extract } from '../extractors/index.js';
+import { stageExtractor } from '../extractors/llm/pipeline.js';
 import type { Stage } from '../schemas/crawl-job.js';
 import type { SourceDefinition } from '../schemas/source.js';
 import { jobCounts, requeueRunning } from '../storage/jobs.js';
@@ -202,7 +202,7 @@ export async function runCrawl(app: App, options: CrawlOptions): Promise<CrawlRe
     queue,
     logger,
     userAgent: app.config.userAgent,
-    extract,
+    extract: stageExtractor(app.config, app.db, logger),
     ...(options.since === undefined ? {} : { since: options.since }),
     viaProxy: proxy !== undefined,
   };

@@ -256,6 +256,16 @@ export interface AgreementAliasesTable {
   created_at: string;
 }
 
+/** Answers of the LLM extractor by content hash (extractors/llm/cache.ts). */
+export interface LlmCacheTable {
+  key: string;
+  model: string;
+  /** The validated ExtractionResult as JSON. */
+  result: string;
+  tokens: number;
+  created_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   crawls: CrawlsTable;
@@ -277,4 +287,5 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   review_assignments: ReviewAssignmentsTable;
+  llm_cache: LlmCacheTable;
 }

@@ -5,7 +5,7 @@ import { Fetcher, type FetcherOptions } from '../../crawlers/fetcher.js';
 import { PageLoader } from '../../crawlers/page-loader.js';
 import { RobotsCache } from '../../crawlers/robots.js';
 import { TrapGuard } from '../../crawlers/traps.js';
-import { extract } from '../../extractors/index.js';
+import { stageExtractor } from '../../extractors/llm/pipeline.js';
 import { SourceDefinition } from '../../schemas/source.js';
 import type { DB } from '../../storage/database.js';
 import type { SnapshotStore } from '../../storage/snapshot-store.js';
@@ -126,7 +126,7 @@ export async function loadCrawlRuntime(
     queue: ctx.queue,
     logger,
     userAgent: config.userAgent,
-    extract,
+    extract: stageExtractor(config, ctx.db, logger),
     ...(typeof options.since === 'string' ? { since: options.since } : {}),
     viaProxy: proxy !== undefined,
   };

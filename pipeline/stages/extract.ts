@@ -1,4 +1,5 @@
 import { NonRetryableError } from '../../core/errors.js';
+import { fileDisagreements, secondOpinionOf } from '../../extractors/llm/pipeline.js';
 import { insertCandidates } from '../../storage/agreements.js';
 import type { StageHandler } from '../queue/types.js';
 import type { SourceRegistry, StageDeps } from './deps.js';
@@ -29,13 +30,20 @@ export function extractStage(deps: StageDeps, sources: SourceRegistry): StageHan
     } catch (cause) {
       throw new NonRetryableError('EXTRACT', `Extractor failed on ${job.url}`, { cause });
     }
-    if (!result.is_signing || result.agreements.length === 0) return {};
+    // The LLM second opinion (when configured): its extra records and the disagreements.
+    const opinion = secondOpinionOf(deps.extract);
+    const second =
+      opinion === undefined
+        ? null
+        : await opinion.review({ text: doc.text, url: job.url, published: doc.published }, result);
+    const agreements = [...(result.is_signing ? result.agreements : []), ...(second?.extra ?? [])];
+    if (agreements.length === 0) return {};
     const url = job.url ?? '';
     return {
-      commit: (trx) =>
-        insertCandidates(
+      commit: async (trx) => {
+        await insertCandidates(
           trx,
-          result.agreements.map((record, ordinal) => ({
+          agreements.map((record, ordinal) => ({
             snapshotId,
             sourceId: job.sourceId,
             sourceKind: source.kind,
@@ -44,8 +52,11 @@ export function extractStage(deps: StageDeps, sources: SourceRegistry): StageHan
             ordinal,
             record,
           })),
-        ),
-      next: result.agreements.map((_, ordinal) => ({
+        );
+        if (second !== null)
+          await fileDisagreements(trx, snapshotId, url, second.items, deps.logger);
+      },
+      next: agreements.map((_, ordinal) => ({
         stage: 'dedup' as const,
         key: `${snapshotId}:${ordinal}`,
         sourceId: job.sourceId,

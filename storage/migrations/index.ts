@@ -7,6 +7,7 @@ import { releaseMeta } from './0005_release_meta.js';
 import { users } from './0006_users.js';
 import { hostRenderModes } from './0007_host_render_modes.js';
 import { pages } from './0008_pages.js';
+import { llmCache } from './0010_llm_cache.js';
 import type { Dialect } from './dialect.js';
 
 export type { Dialect } from './dialect.js';
@@ -26,6 +27,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_users': users(dialect),
     '0007_host_render_modes': hostRenderModes(dialect),
     '0008_pages': pages(dialect),
+    '0010_llm_cache': llmCache(dialect),
   };
 }
 
