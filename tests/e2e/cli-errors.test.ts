@@ -44,6 +44,13 @@ describe('CLI user mistakes', () => {
     );
   });
 
+  it('rejects a --wayback that is not an http(s) URL', async () => {
+    expectOneLineError(
+      await runCli(['crawl', '--wayback', 'ftp://archive.example/cdx'], { env }),
+      /--wayback expects an http\(s\) CDX API URL/,
+    );
+  });
+
   it('reports a missing file', async () => {
     expectOneLineError(
       await runCli(['extract', path.join(dir, 'missing.html')], { env }),

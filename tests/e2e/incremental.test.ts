@@ -8,6 +8,7 @@ import { loadExportRecords } from '../../pipeline/records.js';
 import { defineSources } from '../../pipeline/sources.js';
 import type { SourceDefinition } from '../../schemas/source.js';
 import { sourcesOf } from '../../storage/agreements.js';
+import { runCli } from '../helpers/cli.js';
 import { type FixtureServer, startFixtureServer } from '../helpers/fixture-server.js';
 import { type Relay, startRelay } from '../helpers/relay.js';
 import { tempApp } from '../helpers/temp.js';
@@ -254,4 +255,39 @@ describe('incremental re-crawls', () => {
       url,
     ]);
   }, 60_000);
+
+  it('crawl --full (the CLI) fetches every page whole and codes it again, adding no agreement', async () => {
+    const file = path.join(dir, 'sources.json');
+    fs.writeFileSync(file, JSON.stringify({ sources }));
+    const agreements = await count('agreements');
+    const result = await runCli(['crawl', '--sources', file, '--full'], {
+      env: { PACTWATCH_DATA_DIR: app.dir },
+    });
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const crawl = await app.db
+      .selectFrom('crawls')
+      .select(['id', 'options'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    // Saved with the crawl, so distributed workers fetch the same way.
+    expect(JSON.parse(crawl.options)).toMatchObject({ incremental: false, wayback: false });
+    const fetches = await app.db
+      .selectFrom('jobs')
+      .select(['page_type', 'http_status'])
+      .where('crawl_id', '=', crawl.id)
+      .where('stage', '=', 'fetch')
+      .where('state', '=', 'done')
+      .execute();
+    expect(fetches.length).toBeGreaterThan(10);
+    expect(fetches.filter((f) => f.http_status === 304)).toEqual([]);
+    const extracts = await app.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('crawl_id', '=', crawl.id)
+      .where('stage', '=', 'extract')
+      .execute();
+    expect(extracts.length).toBe(fetches.filter((f) => f.page_type === 'article').length);
+    expect(await count('agreements')).toBe(agreements);
+  }, 90_000);
 });
