@@ -359,6 +359,12 @@ export async function statusCommand(flags: { json?: boolean } = {}): Promise<num
     }
     const pdfs = statuses.reduce((n, s) => n + s.pages.pdfs, 0);
     if (pdfs > 0) out(`\n${pdfs} PDFs stored and flagged for review (not parsed)`);
+    const truncated = statuses.reduce((n, s) => n + s.pages.truncated, 0);
+    if (truncated > 0) {
+      out(
+        `${truncated} pages kept only in part (the connection dropped mid-body on every attempt); the next crawl asks for them whole`,
+      );
+    }
     const agreements = await app.db
       .selectFrom('agreements')
       .select(['status', (eb) => eb.fn.countAll<number>().as('n')])

@@ -52,6 +52,34 @@ export interface FetchResult {
   readonly notModified: boolean;
 }
 
+/**
+ * The connection dropped after part of a 2xx body had arrived. Retryable like any dropped
+ * connection; `partial` holds what arrived (decompressed), for a caller with no attempt left
+ * that would rather keep half a page than nothing.
+ */
+export class TruncatedBodyError extends RetryableError {
+  readonly partial: FetchResult;
+
+  constructor(partial: FetchResult, options: { cause?: unknown } = {}) {
+    super(
+      'NETWORK',
+      `Connection dropped after ${partial.body.byteLength} bytes of ${partial.finalUrl}`,
+      options,
+    );
+    this.partial = partial;
+  }
+}
+
+/** What #readBody had when the transfer broke off; #fetchFollowing adds status and headers. */
+class BodyCutShort extends Error {
+  constructor(
+    readonly body: Uint8Array,
+    cause: unknown,
+  ) {
+    super('body cut short', { cause });
+  }
+}
+
 export interface FetchRequestOptions {
   /** Sent as If-None-Match. */
   readonly etag?: string | null;
@@ -502,8 +530,14 @@ export class Fetcher {
         return { ...base, headers: responseHeaders, body: new Uint8Array(0), notModified: true };
       }
       if (status >= 200 && status < 300) {
-        const body = await this.#readBody(response, responseHeaders, current.href, signal);
-        return { ...base, headers: responseHeaders, body, notModified: false };
+        try {
+          const body = await this.#readBody(response, responseHeaders, current.href, signal);
+          return { ...base, headers: responseHeaders, body, notModified: false };
+        } catch (err) {
+          if (!(err instanceof BodyCutShort)) throw err;
+          const partial = { ...base, headers: responseHeaders, body: err.body, notModified: false };
+          throw new TruncatedBodyError(partial, { cause: err.cause });
+        }
       }
       await discard(response.body);
       if (status === 429 || status === 408 || status >= 500) {
@@ -556,14 +590,19 @@ export class Fetcher {
       } else {
         // Counting after decompression is what stops a small gzip bomb from filling memory.
         await pipeline(response.body, decompressor, collect, { signal });
+      }
+    } catch (err) {
+      if (overflow !== null) throw overflow;
+      // A dropped connection (not our timeout or the caller's abort) after some bytes arrived.
+      if (total > 0 && !signal.aborted) throw new BodyCutShort(joined(chunks, total), err);
+      throw err;
+    } finally {
+      if (decompressor !== null) {
         delete headers['content-encoding'];
         delete headers['content-length'];
       }
-    } catch (err) {
-      throw overflow ?? err;
     }
-    const body = Buffer.concat(chunks, total);
-    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return joined(chunks, total);
   }
 
   #classify(err: unknown, url: string, timedOut: boolean): PipelineError {
@@ -611,6 +650,11 @@ function sendGet(
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+}
+
+function joined(chunks: readonly Buffer[], total: number): Uint8Array {
+  const body = Buffer.concat(chunks, total);
+  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** Reads and drops a body we do not need, so the connection can be reused. */

@@ -42,6 +42,8 @@ export interface SourceStatus {
     readonly vanished: number;
     readonly changed: number;
     readonly pdfs: number;
+    /** Pages kept as far as they arrived: the connection dropped mid-body on every attempt. */
+    readonly truncated: number;
   };
 }
 
@@ -71,7 +73,8 @@ export async function sourceStatuses(db: DB): Promise<SourceStatus[]> {
       known: p?.known ?? 0,
       vanished: p?.vanished ?? 0,
       changed: p?.changed ?? 0,
-      pdfs: p?.flagged ?? 0,
+      pdfs: p?.pdfs ?? 0,
+      truncated: p?.truncated ?? 0,
     };
     if (crawl === undefined) {
       out.push({

@@ -160,7 +160,10 @@ export interface PageStats {
   readonly sourceId: string;
   readonly known: number;
   readonly vanished: number;
-  readonly flagged: number;
+  /** Pages whose current version is a PDF (stored, flagged for a person, not parsed). */
+  readonly pdfs: number;
+  /** Pages whose current version is what arrived before the connection dropped. */
+  readonly truncated: number;
   /** Pages with more than one good version: changed since first seen. */
   readonly changed: number;
 }
@@ -172,7 +175,8 @@ export async function pageStats(db: DB): Promise<Map<string, PageStats>> {
       'source_id',
       eb.fn.countAll<number>().as('known'),
       eb.fn.count<number>('vanished_at').as('vanished'),
-      eb.fn.count<number>('flag').as('flagged'),
+      eb.fn.sum<number>(sql`case when flag = 'pdf' then 1 else 0 end`).as('pdfs'),
+      eb.fn.sum<number>(sql`case when flag = 'truncated' then 1 else 0 end`).as('truncated'),
       eb.fn.sum<number>(sql`case when versions > 1 then 1 else 0 end`).as('changed'),
     ])
     .groupBy('source_id')
@@ -184,7 +188,8 @@ export async function pageStats(db: DB): Promise<Map<string, PageStats>> {
         sourceId: r.source_id,
         known: Number(r.known),
         vanished: Number(r.vanished),
-        flagged: Number(r.flagged),
+        pdfs: Number(r.pdfs ?? 0),
+        truncated: Number(r.truncated ?? 0),
         changed: Number(r.changed ?? 0),
       },
     ]),

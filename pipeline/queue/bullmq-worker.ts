@@ -307,7 +307,10 @@ export class StageWorkers {
     try {
       let outcome: StageOutcome;
       try {
-        outcome = await runtime.handlers[job.stage](job, { signal: abort });
+        outcome = await runtime.handlers[job.stage](job, {
+          signal: abort,
+          finalAttempt: job.attempts + 1 >= (runtime.maxAttempts ?? 4),
+        });
       } finally {
         if (lease !== undefined) {
           try {

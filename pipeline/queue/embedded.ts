@@ -258,7 +258,7 @@ export class EmbeddedQueue implements QueueBackend {
       const attempt = job.attempts + 1;
       try {
         const handler = options.handlers[job.stage];
-        const outcome = await handler(job, { signal });
+        const outcome = await handler(job, { signal, finalAttempt: attempt >= maxAttempts });
         await this.#complete(job, outcome);
         counts.done++;
         this.events.emit('job:done', { job, durationMs: this.#now() - started });

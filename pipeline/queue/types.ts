@@ -20,6 +20,11 @@ export interface StageOutcome {
 
 export interface StageContext {
   readonly signal: AbortSignal;
+  /**
+   * No retry follows if this attempt fails (with an ordinary, not rate-limited, failure): a
+   * stage may settle for a partial result rather than record a failure.
+   */
+  readonly finalAttempt: boolean;
 }
 
 export type StageHandler = (job: JobRecord, ctx: StageContext) => Promise<StageOutcome>;

@@ -1,4 +1,5 @@
 import { NonRetryableError, PipelineError } from '../../core/errors.js';
+import { TruncatedBodyError } from '../../crawlers/fetcher.js';
 import { assertHostAllowed } from '../../crawlers/host-guard.js';
 import { httpStatusOf, isVanished } from '../../crawlers/http-errors.js';
 import { isRateLimited, SendSpacing } from '../../crawlers/spacing.js';
@@ -63,7 +64,7 @@ export function fetchStage(
 ): StageHandler {
   const incremental = options.incremental ?? true;
   const spacing = new SendSpacing();
-  return async (job, { signal }) => {
+  return async (job, { signal, finalAttempt }) => {
     const { source } = sources.get(job.sourceId);
     const url = job.url;
     if (url === null) throw new NonRetryableError('INTERNAL', `Fetch job ${job.id} has no URL`);
@@ -84,7 +85,11 @@ export function fetchStage(
     }
     const known = incremental ? await getPage(deps.db, job.sourceId, url) : undefined;
     let previous =
-      known?.bodySha256 != null && known.snapshotId !== null && known.vanishedAt === null
+      known?.bodySha256 != null &&
+      known.snapshotId !== null &&
+      known.vanishedAt === null &&
+      // A page kept truncated is asked for whole again, never with its validators.
+      known.flag !== 'truncated'
         ? { sha: known.bodySha256, snapshotId: known.snapshotId }
         : undefined;
     // A list page answering 304 is read again from its stored body: ask for the whole page
@@ -101,6 +106,7 @@ export function fetchStage(
     const host = hostOf(url);
     await spacing.wait(host, Math.max(source.politeness.delay_ms, crawlDelay), signal);
     let result: Awaited<ReturnType<StageDeps['fetcher']['fetch']>>;
+    let truncated = false;
     try {
       result =
         deps.loader === undefined
@@ -111,7 +117,14 @@ export function fetchStage(
       if (isRateLimited(err)) {
         spacing.rateLimited(host, err instanceof PipelineError ? err.retryAfterMs : undefined);
       }
-      throw err;
+      // Every attempt broke off mid-body: keep what arrived (flagged) rather than nothing.
+      if (!(err instanceof TruncatedBodyError) || !finalAttempt) throw err;
+      deps.logger.warn(
+        { url, bytes: err.partial.body.byteLength },
+        'connection dropped mid-body on the last attempt: keeping the partial page, flagged',
+      );
+      result = err.partial;
+      truncated = true;
     }
     const fetchedAt = new Date().toISOString();
     const seen = {
@@ -191,7 +204,7 @@ export function fetchStage(
           contentType: result.contentType,
           bodySha256: sha,
           snapshotId: row.id,
-          flag: kind === 'pdf' ? 'pdf' : null,
+          flag: truncated ? 'truncated' : kind === 'pdf' ? 'pdf' : null,
         });
       },
       next: PARSED.has(kind)

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceStatuses } from '../../pipeline/status.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import {
   type FixtureServer,
@@ -121,14 +122,16 @@ describe('reliability', () => {
 
   describe('malformed and truncated pages', () => {
     let server: FixtureServer;
+    let onceServed = 0;
     beforeEach(async () => {
+      onceServed = 0;
       const cut =
         '<html><head><title>截断</title></head><body><div><p>第一段完整。</p><p>第二段被截';
       server = await startFixtureServer({
         // Unclosed list items and anchors, a stray end tag, no </body>.
         '/news/index.html': {
           headers: { 'content-type': 'text/html' },
-          body: '<html><body><ul><li><a href="/a/broken.html">one<li><a href="/a/cut.html">two</div><li><a href="/a/dropped.html">three',
+          body: '<html><body><ul><li><a href="/a/broken.html">one<li><a href="/a/cut.html">two</div><li><a href="/a/once.html">four<li><a href="/a/dropped.html">three',
         },
         '/a/broken.html': {
           headers: { 'content-type': 'text/html' },
@@ -136,8 +139,18 @@ describe('reliability', () => {
         },
         // The page itself ends mid-sentence, but the transfer is complete.
         '/a/cut.html': { headers: { 'content-type': 'text/html' }, body: cut },
-        // The connection drops mid-body.
+        // The connection drops mid-body, every time.
         '/a/dropped.html': truncatedRoute('<html><body><p>half a page', 50_000),
+        // ... or only the first time.
+        '/a/once.html': (req, res) => {
+          onceServed++;
+          if (onceServed === 1) {
+            truncatedRoute('<html><body><p>第一段。', 50_000)(req, res);
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end('<html><body><p>第一段。</p><p>第二段。</p></body></html>');
+        },
       });
     });
     afterEach(async () => {
@@ -156,11 +169,23 @@ describe('reliability', () => {
       expect(textOf('/a/broken.html')).toContain('最后一段。');
       expect(textOf('/a/cut.html')).toContain('第一段完整。');
       expect(textOf('/a/cut.html')).toContain('第二段被截');
-      // The broken list still gave all three links; the dropped transfer is recorded, not lost.
+      // The broken list still gave all its links.
       const s = report.sources[0];
-      expect(s?.pagesFetched).toBe(3);
-      expect(s?.pagesFailed).toBe(1);
-      expect(s?.failures[0]?.reason).toMatch(/^NETWORK/);
+      expect(s?.pagesFetched).toBe(5);
+      expect(s?.pagesFailed).toBe(0);
+      // Dropped once: retried, and the whole page kept.
+      expect(textOf('/a/once.html')).toContain('第二段。');
+      expect(onceServed).toBe(2);
+      // Dropped on every attempt: the last one keeps what arrived, and the page is flagged so
+      // the next crawl asks for it whole (no conditional request).
+      expect(textOf('/a/dropped.html')).toContain('half a page');
+      const pages = await app.db.selectFrom('pages').select(['url', 'flag']).execute();
+      const flagOf = (p: string) => pages.find((r) => r.url.endsWith(p))?.flag;
+      expect(flagOf('/a/dropped.html')).toBe('truncated');
+      expect(flagOf('/a/once.html')).toBeNull();
+      const dropped = server.requests.filter((r) => r.url === '/a/dropped.html');
+      expect(dropped).toHaveLength(2);
+      expect((await sourceStatuses(app.db))[0]?.pages.truncated).toBe(1);
     });
   });
 });

@@ -110,7 +110,7 @@ describe('status and progress of a crawl', () => {
       ['HTTP_STATUS 404', 1],
       ['HTTP_STATUS 500', 1],
     ]);
-    expect(s?.pages).toEqual({ known: 5, vanished: 1, changed: 0, pdfs: 1 });
+    expect(s?.pages).toEqual({ known: 5, vanished: 1, changed: 0, pdfs: 1, truncated: 0 });
   });
 
   it('is `pactwatch status --json`', async () => {
