@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import { decodeBody } from '../crawlers/charset.js';
 import { parseHtml } from '../crawlers/html.js';
 import { extract } from '../extractors/index.js';
 import {
@@ -127,14 +129,14 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
   });
 }
 
-async function readInput(file: string | undefined): Promise<string> {
+async function readInput(file: string | undefined): Promise<Buffer> {
   if (file === undefined || file === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file);
   } catch {
     throw new UserError(`Cannot read ${file}`);
   }
@@ -142,6 +144,20 @@ async function readInput(file: string | undefined): Promise<string> {
 
 const looksLikeHtml = (s: string) =>
   /^\s*(<!doctype|<html|<head|<body|<meta|<div|<p[\s>])/i.test(s);
+
+/**
+ * A saved document's text. Bytes that are valid UTF-8 (with non-ASCII text) are UTF-8, whatever
+ * an old `<meta>` says (a browser's "save page" re-encodes the page but may keep the tag);
+ * other bytes go by their BOM or `<meta>` charset (older Chinese government pages are
+ * GBK/GB2312), and by GB18030, the usual other encoding of Chinese text, when they name none.
+ */
+function decodeInput(bytes: Buffer): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for any non-ASCII byte
+  if (isUtf8(bytes) && /[^\x00-\x7f]/.test(bytes.toString('latin1'))) {
+    return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  }
+  return decodeBody(bytes, null, 'gb18030').text;
+}
 
 /** The extractor's input for one document; HTML is reduced to its main text, as the crawler does. */
 function documentInput(
@@ -227,7 +243,9 @@ async function extractWith(
 ): Promise<number> {
   if (flags.jsonl !== true) {
     const content = await readInput(file);
-    out(JSON.stringify(await code(documentInput(content, flags.url ?? null, published))));
+    out(
+      JSON.stringify(await code(documentInput(decodeInput(content), flags.url ?? null, published))),
+    );
     return 0;
   }
   const { createInterface } = await import('node:readline');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from '../../../extractors/index.js';
 import { runCli } from '../../helpers/cli.js';
@@ -97,5 +98,52 @@ describe('pactwatch extract --extractor', () => {
     const bad = await runCli(['extract', '--extractor', 'gpt'], { env, input: PAGE });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/rules, llm or both/);
+  });
+});
+
+describe('pactwatch extract on saved pages in their own charset', () => {
+  let dir: string;
+  const page = (meta: string) =>
+    `<html><head>${meta}<title>中越签署合作文件</title></head><body><div class="nav"><a href="/">首页</a></div><div id="News_Body_Txt_A"><p>${PAGE}</p></div></body></html>`;
+  const codedIn = async (file: string, bytes: Buffer) => {
+    fs.writeFileSync(path.join(dir, file), bytes);
+    const r = await runCli(['extract', path.join(dir, file), '--published', '2019-09-25'], {
+      env: { PACTWATCH_DATA_DIR: dir },
+    });
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout) as {
+      agreements: { doc_type: string; counterpart_countries: string[]; title_zh: string }[];
+    };
+    return result.agreements.map((a) => [a.doc_type, a.counterpart_countries, a.title_zh]);
+  };
+  const expected = [
+    [
+      'mou',
+      ['VNM'],
+      '中华人民共和国公安部和越南社会主义共和国公安部关于打击跨国犯罪合作的谅解备忘录',
+    ],
+  ];
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pactwatch-extract-charset-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a GBK page by its <meta> charset', async () => {
+    const gbk = iconv.encode(
+      page('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'),
+      'gbk',
+    );
+    expect(await codedIn('gbk-meta.html', gbk)).toEqual(expected);
+  });
+
+  it('reads a GBK page that names no charset, and plain GBK text', async () => {
+    expect(await codedIn('gbk-bare.html', iconv.encode(page(''), 'gbk'))).toEqual(expected);
+    expect(await codedIn('gbk.txt', iconv.encode(PAGE, 'gbk'))).toEqual(expected);
+  });
+
+  it('reads a page saved as UTF-8 that kept its old GBK <meta>', async () => {
+    const utf8 = Buffer.from(page('<meta charset="gbk">'), 'utf8');
+    expect(await codedIn('resaved.html', utf8)).toEqual(expected);
   });
 });
