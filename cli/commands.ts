@@ -66,6 +66,22 @@ export function printCrawlReport(report: CrawlReport): void {
   }
 }
 
+/** Why a crawl fetched nothing, in one line: offline, or the most common other reason. */
+function nothingFetched(report: CrawlReport): string {
+  const counts = new Map<string, number>();
+  for (const s of report.sources) {
+    for (const f of s.failures) {
+      const code = f.reason.split(':')[0] ?? f.reason;
+      counts.set(code, (counts.get(code) ?? 0) + f.count);
+    }
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (top === undefined || top === 'NETWORK' || top === 'HTTP_TIMEOUT') {
+    return 'no source could be fetched (offline?). Try `npx pactwatch demo` for the bundled sample sites.';
+  }
+  return `no source could be fetched: most pages failed with ${top} (see the reasons above and \`pactwatch status\`)`;
+}
+
 export interface CrawlFlags {
   source: string[];
   sources?: string;
@@ -120,9 +136,7 @@ export async function crawlCommand(flags: CrawlFlags): Promise<number> {
     printCrawlReport(report);
     const nothing = report.sources.every((s) => s.pagesFetched === 0);
     if (nothing) {
-      err(
-        'no source could be fetched (offline?). Try `npx pactwatch demo` for the bundled sample sites.',
-      );
+      err(nothingFetched(report));
       return 1;
     }
     return 0;

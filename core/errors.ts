@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'HTTP_STATUS'
   | 'HTTP_TIMEOUT'
   | 'NETWORK'
+  | 'TLS_CERT'
   | 'TOO_MANY_REDIRECTS'
   | 'BODY_TOO_LARGE'
   | 'ROBOTS_DISALLOWED'

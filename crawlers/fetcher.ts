@@ -211,6 +211,15 @@ const PERMANENT_TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** What a certificate failure means for the person reading the crawl's failures. */
+function tlsHint(code: string): string {
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return 'the site certificate is out of date (check the clock of this machine too)';
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'the certificate is for another host name';
+  return 'the certificate is not trusted here; behind a proxy that re-signs HTTPS, give its CA in NODE_EXTRA_CA_CERTS';
+}
+
 function positiveInteger(name: string, value: unknown, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     const what = min === 0 ? 'a non-negative integer' : 'a positive integer';
@@ -367,6 +376,8 @@ export class Fetcher {
             uri,
             connections: connectionsPerOrigin,
             proxyTls: { timeout: connectTimeoutMs },
+            // The target's TLS handshake inside the tunnel keeps the same limit.
+            requestTls: { timeout: connectTimeoutMs },
           });
     this.#httpProxy = proxy(this.#options.httpProxy);
     this.#httpsProxy = proxy(this.#options.httpsProxy);
@@ -625,7 +636,9 @@ export class Fetcher {
         return new RetryableError('HTTP_TIMEOUT', `${code} fetching ${url}`, { cause: err });
       }
       if (PERMANENT_TLS_CODES.has(code)) {
-        return new NonRetryableError('NETWORK', `${code} fetching ${url}`, { cause: err });
+        return new NonRetryableError('TLS_CERT', `${code} fetching ${url}: ${tlsHint(code)}`, {
+          cause: err,
+        });
       }
       return new RetryableError('NETWORK', `${code} fetching ${url}`, { cause: err });
     }
