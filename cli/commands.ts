@@ -14,41 +14,18 @@ import {
   llmFromConfig,
   parseExtractorMode,
 } from '../extractors/llm/index.js';
-import { type App, openApp } from '../pipeline/app.js';
+import { openApp } from '../pipeline/app.js';
 import { type CrawlReport, runCrawl } from '../pipeline/crawl.js';
 import { distributedStatusLines } from '../pipeline/queue/bullmq-status.js';
 import { loadExportRecords, toCsv, toJson } from '../pipeline/records.js';
 import { loadBundledSources, loadSourcesFile, selectSources } from '../pipeline/sources.js';
 import { sourceStatuses } from '../pipeline/status.js';
 import { Agreement, type ExtractionResult } from '../schemas/agreement.js';
-import { PartialDate } from '../schemas/codes.js';
 import type { ExtractInput } from '../schemas/document.js';
 import { jobCounts } from '../storage/jobs.js';
+import { parseDate, parsePositiveInt, withApp } from './common.js';
 import { err, out, table } from './output.js';
 import { attachProgress } from './progress.js';
-
-export async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
-  const app = await openApp(loadConfig());
-  try {
-    return await fn(app);
-  } finally {
-    await app.close();
-  }
-}
-
-export function parseDate(value: string, flag: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !PartialDate.safeParse(value).success) {
-    throw new UserError(`${flag} expects a date YYYY-MM-DD, got \`${value}\``);
-  }
-  return value;
-}
-
-export function parsePositiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UserError(`${flag} expects a positive integer, got \`${value}\``);
-  return n;
-}
 
 export function printCrawlReport(report: CrawlReport): void {
   out(

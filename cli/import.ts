@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importFile } from '../pipeline/import.js';
-import { withApp } from './commands.js';
+import { withApp } from './common.js';
 import type { Runner } from './main.js';
 import { out } from './output.js';
 

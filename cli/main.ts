@@ -1,40 +1,40 @@
 import { Command, CommanderError } from 'commander';
-import {
-  crawlCommand,
-  exportCommand,
-  extractCommand,
-  schemaCommand,
-  statusCommand,
-} from './commands.js';
-import { demoCommand } from './demo.js';
-import { register as registerImport } from './import.js';
 import { describe, err, exitCodeFor } from './output.js';
-import { register as registerRelease } from './release.js';
-import { register as registerReview } from './review.js';
-import { register as registerSchedule } from './schedule.js';
-import { register as registerSnapshots } from './snapshots.js';
-import { register as registerSources } from './sources.js';
-import { register as registerWorker } from './worker.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The commands' code, loaded when one runs (the pipeline costs a second to load). */
+const commands = () => import('./commands.js');
 
 /** Runs one command action: prints a failure as one line and sets the exit code. */
 export type Runner = (action: () => Promise<number> | number) => Promise<void>;
 
-/** Command groups that live in their own cli/<group>.ts, each adding its commands. */
-const REGISTRARS: readonly ((program: Command, run: Runner) => void)[] = [
-  registerImport,
-  registerRelease,
-  registerReview,
-  registerSchedule,
-  registerSnapshots,
-  registerSources,
-  registerWorker,
-];
+type Registrar = { register(program: Command, run: Runner): void };
 
-export function buildProgram(
+/**
+ * Command groups that live in their own cli/<group>.ts, each adding its commands, by the
+ * top-level commands they add. Only the group a command line names is loaded; help and
+ * mistakes load them all (in this order) to list every command.
+ */
+const GROUPS: readonly (readonly [commands: readonly string[], load: () => Promise<Registrar>])[] =
+  [
+    [['import'], () => import('./import.js')],
+    [['release', 'totals', 'report'], () => import('./release.js')],
+    [['review'], () => import('./review.js')],
+    [['schedule'], () => import('./schedule.js')],
+    [['snapshots'], () => import('./snapshots.js')],
+    [['sources'], () => import('./sources.js')],
+    [['worker'], () => import('./worker.js')],
+  ];
+const BUILT_IN = new Set(['crawl', 'extract', 'export', 'status', 'demo', 'schema']);
+
+/**
+ * The CLI. `argv` (as process.argv) decides which command groups are loaded; without it, all.
+ */
+export async function buildProgram(
   run: (action: () => Promise<number> | number) => Promise<void>,
-): Command {
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command('pactwatch')
     .description('Keeps the dataset of MPS police-cooperation agreements current')
     .showHelpAfterError('(run with --help for usage)')
@@ -56,7 +56,7 @@ export function buildProgram(
       'look up archived copies of vanished pages (Wayback CDX API; default web.archive.org)',
     )
     .option('--full', 'no conditional requests: fetch and process every page as new')
-    .action((flags) => run(() => crawlCommand(flags)));
+    .action((flags) => run(async () => (await commands()).crawlCommand(flags)));
 
   program
     .command('extract [file]')
@@ -72,7 +72,7 @@ export function buildProgram(
       'rules, llm (PACTWATCH_LLM_MODEL) or both (adds the disagreements)',
       'rules',
     )
-    .action((file, flags) => run(() => extractCommand(file, flags)));
+    .action((file, flags) => run(async () => (await commands()).extractCommand(file, flags)));
 
   program
     .command('export')
@@ -80,24 +80,29 @@ export function buildProgram(
     .option('--status <status>', 'approved, pending, rejected or any', 'approved')
     .option('--format <format>', 'json or csv', 'json')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((flags) => run(() => exportCommand(flags)));
+    .action((flags) => run(async () => (await commands()).exportCommand(flags)));
 
   program
     .command('status')
     .description('per source: last crawl, pages, failures, queue')
     .option('--json', 'print the per-source status as JSON')
-    .action((flags: { json?: boolean }) => run(() => statusCommand(flags)));
+    .action((flags: { json?: boolean }) =>
+      run(async () => (await commands()).statusCommand(flags)),
+    );
   program
     .command('demo')
     .description('serve the bundled sample sites on loopback and crawl them end to end')
-    .action(() => run(() => demoCommand()));
+    .action(() => run(async () => (await import('./demo.js')).demoCommand()));
   program
     .command('schema')
     .description('print the JSON Schema of the export record (generated from the zod schema)')
     .option('--out <file>')
-    .action((flags) => run(() => schemaCommand(flags)));
+    .action((flags) => run(async () => (await commands()).schemaCommand(flags)));
 
-  for (const register of REGISTRARS) register(program, run);
+  const named = argv?.[2] ?? '';
+  const only = GROUPS.filter(([names]) => names.includes(named));
+  const groups = BUILT_IN.has(named) ? [] : only.length > 0 ? only : GROUPS;
+  for (const [, load] of groups) (await load()).register(program, run);
   return program;
 }
 
@@ -118,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       code = exitCodeFor(error);
     }
   };
-  const program = buildProgram(run);
+  const program = await buildProgram(run, argv);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

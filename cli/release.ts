@@ -14,7 +14,7 @@ import {
 } from '../pipeline/release.js';
 import { computeTotals } from '../pipeline/totals.js';
 import { formatTotals, TOTALS_FORMATS, type TotalsFormat } from '../pipeline/totals-format.js';
-import { withApp } from './commands.js';
+import { withApp } from './common.js';
 import type { Runner } from './main.js';
 import { err, out, table } from './output.js';
 

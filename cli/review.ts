@@ -8,8 +8,8 @@ import { assignSample, reviewerAgreement } from '../pipeline/review-agreement.js
 import { REVIEW_STATUSES } from '../schemas/codes.js';
 import { getAgreement, listAgreements, sourcesOf } from '../storage/agreements.js';
 import { createUser, listUsers, parseRole } from '../storage/users.js';
-import { REVIEW_SERVER_DEFAULTS, startReviewServer } from '../web/server.js';
-import { parsePositiveInt, withApp } from './commands.js';
+import { REVIEW_SERVER_DEFAULTS } from '../web/defaults.js';
+import { parsePositiveInt, withApp } from './common.js';
 import type { Runner } from './main.js';
 import { err, out, table } from './output.js';
 
@@ -212,6 +212,7 @@ async function serveCommand(flags: { port?: string; host?: string; sessionHours?
     flags.sessionHours === undefined ? 12 : parsePositiveInt(flags.sessionHours, '--session-hours');
   return withApp(async (app) => {
     const users = await listUsers(app.db);
+    const { startReviewServer } = await import('../web/server.js');
     const server = await startReviewServer({
       db: app.db,
       store: app.store,

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { App } from '../pipeline/app.js';
-import { addSchedule, listSchedules, localTimeZone, removeSchedule } from '../pipeline/schedule.js';
 import { loadBundledSources, loadSourcesFile } from '../pipeline/sources.js';
 import { SourceDefinition } from '../schemas/source.js';
-import { parsePositiveInt, withApp } from './commands.js';
+import { parsePositiveInt, withApp } from './common.js';
 import type { Runner } from './main.js';
 import { out, table } from './output.js';
+
+const schedules = () => import('../pipeline/schedule.js');
+
 import { serve } from './worker.js';
 
 /**
@@ -47,6 +49,7 @@ export async function scheduleAddCommand(source: string, flags: ScheduleAddFlags
     flags.maxPages === undefined ? undefined : parsePositiveInt(flags.maxPages, '--max-pages');
   return withApp(async (app) => {
     const definition = await findSource(app, source, flags.sources);
+    const { addSchedule, localTimeZone } = await schedules();
     const s = await addSchedule(app, {
       source: definition,
       cron: flags.cron,
@@ -65,7 +68,7 @@ export async function scheduleAddCommand(source: string, flags: ScheduleAddFlags
 
 export async function scheduleListCommand(): Promise<number> {
   return withApp(async (app) => {
-    const list = await listSchedules(app.db);
+    const list = await (await schedules()).listSchedules(app.db);
     out(
       table([
         ['id', 'source', 'cron', 'zone', 'next run', 'last fired', 'last'],
@@ -87,7 +90,7 @@ export async function scheduleListCommand(): Promise<number> {
 export async function scheduleRemoveCommand(id: string): Promise<number> {
   const n = parsePositiveInt(id, 'schedule remove');
   return withApp(async (app) => {
-    await removeSchedule(app, n);
+    await (await schedules()).removeSchedule(app, n);
     out(`schedule ${n} removed`);
     return 0;
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { exportWarc } from '../pipeline/warc.js';
-import { withApp } from './commands.js';
+import { withApp } from './common.js';
 import type { Runner } from './main.js';
 import { err, out, table } from './output.js';
 

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { reasonOf, UserError } from '../core/errors.js';
 import type { App } from '../pipeline/app.js';
 import type { BullmqQueue } from '../pipeline/queue/bullmq.js';
-import { fireSchedule, runSchedules, syncSchedules } from '../pipeline/schedule.js';
-import { parsePositiveInt, withApp } from './commands.js';
+import { parsePositiveInt, withApp } from './common.js';
 import type { Runner } from './main.js';
 import { err } from './output.js';
+
+/** Schedules load the crawl code: only when a worker starts. */
+const schedules = () => import('../pipeline/schedule.js');
 
 /**
  * `pactwatch worker`: a long-running process. With REDIS_URL it takes jobs of every crawl from
@@ -47,9 +49,11 @@ function stopSignals(what: string) {
 /** Keeps BullMQ's job schedulers equal to the schedules table while the process runs. */
 function keepSchedulesInSync(app: App, queue: BullmqQueue): () => void {
   const sync = () =>
-    syncSchedules(app.db, queue).catch((e: unknown) =>
-      app.logger.warn({ err: reasonOf(e) }, 'cannot sync crawl schedules yet'),
-    );
+    schedules()
+      .then((m) => m.syncSchedules(app.db, queue))
+      .catch((e: unknown) =>
+        app.logger.warn({ err: reasonOf(e) }, 'cannot sync crawl schedules yet'),
+      );
   void sync();
   const timer = setInterval(sync, 60_000);
   timer.unref();
@@ -87,7 +91,7 @@ export async function serve(
       const queue = app.createDistributedQueue(lockMs === undefined ? {} : { lockMs });
       if (queue === undefined) {
         err(`${role}: embedded mode (no REDIS_URL): running crawl schedules as they fall due`);
-        await runSchedules(app, { signal: stop.signal });
+        await (await schedules()).runSchedules(app, { signal: stop.signal });
         return 0;
       }
       const stopSync = keepSchedulesInSync(app, queue);
@@ -98,7 +102,7 @@ export async function serve(
           signal: stop.signal,
           force: stop.force,
           onSchedule: async (id, firedAt) => {
-            await fireSchedule(app, queue, id, firedAt);
+            await (await schedules()).fireSchedule(app, queue, id, firedAt);
           },
           onReady: () =>
             err(

@@ -25,6 +25,7 @@ import {
   tokensEqual,
 } from './auth.js';
 import type { Body, Env, Services } from './context.js';
+import { REVIEW_SERVER_DEFAULTS } from './defaults.js';
 import type { Html } from './html.js';
 import { type Flash, type PageContext, page } from './layout.js';
 import {
@@ -59,12 +60,7 @@ export interface ReviewServerOptions {
   readonly now?: () => number;
 }
 
-export const REVIEW_SERVER_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 7777,
-  sessionTtlMs: 12 * 3_600_000,
-  secureCookies: 'auto',
-} as const;
+export { REVIEW_SERVER_DEFAULTS };
 
 /** The snapshot view's policy: nothing runs, nothing loads from anywhere, not even this app. */
 export const SNAPSHOT_CSP =
