@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { FatalError } from '../core/errors.js';
+import { findUp } from '../core/find-up.js';
 import type { SourceDefinitionInput } from '../schemas/source.js';
 
 /**
@@ -129,16 +130,14 @@ interface RunState {
 export function findSitesDir(): string {
   const beside = fileURLToPath(new URL('./sites/', import.meta.url));
   if (existsSync(join(beside, 'manifest.json'))) return beside;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'demo', 'sites');
-    if (existsSync(join(candidate, 'manifest.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new FatalError('CONFIG', `Cannot find demo/sites/manifest.json above ${beside}`);
-    }
-    dir = parent;
+  const found = findUp(
+    dirname(fileURLToPath(import.meta.url)),
+    join('demo', 'sites', 'manifest.json'),
+  );
+  if (found === undefined) {
+    throw new FatalError('CONFIG', `Cannot find demo/sites/manifest.json above ${beside}`);
   }
+  return dirname(found);
 }
 
 async function loadManifest(sitesDir: string): Promise<SiteManifest[]> {

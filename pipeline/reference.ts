@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { findUp } from '../core/find-up.js';
 import { PartialDate } from '../schemas/codes.js';
 
 /**
@@ -56,17 +57,6 @@ export interface Reference {
   readonly dir: string;
   readonly mps: readonly MpsTotal[];
   readonly aggregates: PublishedAggregates;
-}
-
-function findUp(start: string, relative: string): string | undefined {
-  let dir = start;
-  for (;;) {
-    const candidate = path.join(dir, relative);
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** The bundled `reference/` folder, found from this module whether run from source or dist. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { findUp } from '../core/find-up.js';
 import { SourceDefinition, type SourceDefinitionInput } from '../schemas/source.js';
 import type { DB } from '../storage/database.js';
 
@@ -9,17 +10,6 @@ import type { DB } from '../storage/database.js';
  * Source definitions are data: JSON files of `{ "sources": [...] }`. The configured sources
  * ship in `crawlers/sources/`; `--sources FILE` reads another file.
  */
-
-function findUp(start: string, relative: string): string | undefined {
-  let dir = start;
-  for (;;) {
-    const candidate = path.join(dir, relative);
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** The folder of bundled source files, found from this module whether run from src or dist. */
 export function bundledSourcesDir(): string {

@@ -53,7 +53,8 @@ type AgreementRow = {
   updated_at: string;
 };
 
-function toAgreement(row: AgreementRow): StoredAgreement {
+/** An `agreements` row (selected with AGREEMENT_COLUMNS) as a StoredAgreement. */
+export function toAgreement(row: AgreementRow): StoredAgreement {
   return {
     id: row.id,
     record: JSON.parse(row.record) as CodedAgreement,
@@ -68,7 +69,7 @@ function toAgreement(row: AgreementRow): StoredAgreement {
   };
 }
 
-const AGREEMENT_COLUMNS = [
+export const AGREEMENT_COLUMNS = [
   'id',
   'record',
   'status',

@@ -1,53 +1,10 @@
-import type { CodedAgreement } from '../schemas/agreement.js';
-import type { ReviewStatus } from '../schemas/codes.js';
-import type { StoredAgreement } from './agreements.js';
+import { AGREEMENT_COLUMNS as COLUMNS, type StoredAgreement, toAgreement } from './agreements.js';
 import type { DB } from './database.js';
 
 /**
  * The queries of the dedup stage: which live records a new report could belong to, and what
  * a re-crawled page fed before.
  */
-
-const COLUMNS = [
-  'id',
-  'record',
-  'status',
-  'reviewer',
-  'reviewed_at',
-  'note',
-  'version',
-  'merged_into',
-  'created_at',
-  'updated_at',
-] as const;
-
-type Row = {
-  id: string;
-  record: string;
-  status: string;
-  reviewer: string | null;
-  reviewed_at: string | null;
-  note: string | null;
-  version: number;
-  merged_into: string | null;
-  created_at: string;
-  updated_at: string;
-};
-
-function toStored(row: Row): StoredAgreement {
-  return {
-    id: row.id,
-    record: JSON.parse(row.record) as CodedAgreement,
-    status: row.status as ReviewStatus,
-    reviewer: row.reviewer,
-    reviewedAt: row.reviewed_at,
-    note: row.note,
-    version: row.version,
-    mergedInto: row.merged_into,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 const DAY_MS = 86_400_000;
 const iso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -81,13 +38,13 @@ export async function blockAgreements(
       ]),
     )
     .execute();
-  return rows.map(toStored);
+  return rows.map(toAgreement);
 }
 
 export async function agreementsById(db: DB, ids: readonly string[]): Promise<StoredAgreement[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('agreements').select(COLUMNS).where('id', 'in', ids).execute();
-  return rows.map(toStored);
+  return rows.map(toAgreement);
 }
 
 /** Agreements (as stored, possibly merged away) that cite this page as a source. */
