@@ -157,7 +157,13 @@ const JOB_COLUMNS = [
   'priority',
 ] as const;
 
-function toRecord(row: JobRow): JobRecord {
+/**
+ * A `jobs` row as the JobRecord a stage handler gets; without `payload` (a listing that did not
+ * select it) the payload is empty.
+ */
+export function toJobRecord(
+  row: Omit<JobRow, 'payload' | 'priority'> & { readonly payload?: string },
+): JobRecord {
   return {
     id: row.id,
     crawlId: row.crawl_id,
@@ -168,7 +174,10 @@ function toRecord(row: JobRow): JobRecord {
     host: row.host,
     depth: row.depth,
     pageType: row.page_type as JobRecord['pageType'],
-    payload: row.payload === '{}' ? {} : (JSON.parse(row.payload) as Record<string, unknown>),
+    payload:
+      row.payload === undefined || row.payload === '{}'
+        ? {}
+        : (JSON.parse(row.payload) as Record<string, unknown>),
     attempts: row.attempts,
   };
 }
@@ -191,7 +200,7 @@ async function claimWhere(
     .where('id', 'in', select(readyJobs(db, crawlId, now)).select('id'))
     .returning(JOB_COLUMNS)
     .execute();
-  return rows.sort(byClaimOrder).map(toRecord);
+  return rows.sort(byClaimOrder).map(toJobRecord);
 }
 
 function readyJobs(db: DB, crawlId: number, now: number) {

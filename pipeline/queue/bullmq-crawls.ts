@@ -3,9 +3,10 @@ import type { TypedEmitter } from '../../core/events.js';
 import type { Logger } from '../../core/logger.js';
 import type { Stage } from '../../schemas/crawl-job.js';
 import type { DB } from '../../storage/database.js';
+import { toJobRecord } from '../../storage/jobs.js';
 import { bullJobId } from './bullmq-jobs.js';
 import { recordFailure } from './bullmq-worker.js';
-import type { JobRecord, NewJob, QueueEvents } from './types.js';
+import type { NewJob, QueueEvents } from './types.js';
 
 /**
  * The database side of a crawl on BullMQ: whether it is finished, what it did, and the sweep
@@ -111,19 +112,7 @@ export function remoteProgress(
       since = r.updated_at;
       if (seen.has(r.id)) continue;
       seen.add(r.id);
-      const job: JobRecord = {
-        id: r.id,
-        crawlId: r.crawl_id,
-        stage: r.stage as Stage,
-        key: r.key,
-        sourceId: r.source_id,
-        url: r.url,
-        host: r.host,
-        depth: r.depth,
-        pageType: r.page_type as JobRecord['pageType'],
-        payload: {},
-        attempts: r.attempts,
-      };
+      const job = toJobRecord(r);
       events.emit('job:start', job);
       if (r.state === 'done') {
         events.emit('job:done', { job, durationMs: 0 });

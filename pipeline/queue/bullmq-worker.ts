@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger.js';
 import { httpStatusOf } from '../../crawlers/http-errors.js';
 import type { Stage } from '../../schemas/crawl-job.js';
 import type { DB } from '../../storage/database.js';
-import { countJobs, existingKeys, insertJobs } from '../../storage/jobs.js';
+import { countJobs, existingKeys, insertJobs, toJobRecord } from '../../storage/jobs.js';
 import type { Dialect } from '../../storage/migrations/index.js';
 import {
   type BullJobData,
@@ -93,19 +93,7 @@ async function loadJob(
     .executeTakeFirst();
   if (row === undefined) return undefined;
   return {
-    record: {
-      id: row.id,
-      crawlId: row.crawl_id,
-      stage: row.stage as Stage,
-      key: row.key,
-      sourceId: row.source_id,
-      url: row.url,
-      host: row.host,
-      depth: row.depth,
-      pageType: row.page_type as JobRecord['pageType'],
-      payload: JSON.parse(row.payload) as Record<string, unknown>,
-      attempts: row.attempts,
-    },
+    record: toJobRecord(row),
     state: row.state,
     notBefore: Number(row.not_before),
   };
