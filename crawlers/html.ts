@@ -567,6 +567,30 @@ function labelledDate(text: string): string | null {
   return null;
 }
 
+/** Labels, times and page tools that share a line with the page's own date. */
+const DATE_LINE_NOISE =
+  /(发布时间|发布日期|发表时间|发表日期|发稿时间|发布于|时间|日期|作者|编辑|责任编辑|浏览次数|点击数?|字号|字体|打印|关闭|分享到?|Published(?: on)?|Posted(?: on)?|Updated|Release date|Date|By)\s*[:：]?|\d{1,2}:\d{2}(?::\d{2})?|【[^】]*】|\[[^\]]*\]|(来源|稿源|Source)\s*[:：]\s*\S*/giu;
+
+/**
+ * The date line under a headline, where no label points at it: a short line that starts with a
+ * date (after at most a label) and holds little else ("2019年09月11日 来源：公安部",
+ * "2023-07-04 18:30 【字体：大 中 小】"). A list item that ends with its date (a sidebar
+ * headline) or a sentence that starts with one is not a date line.
+ */
+function dateLine(text: string): string | null {
+  for (const line of text.split('\n')) {
+    if (line.length > 80) continue;
+    const date = findDates(line)[0];
+    if (date === undefined) continue;
+    const before = line.slice(0, date.index).replace(DATE_LINE_NOISE, '');
+    if (/[\p{L}\p{N}]/u.test(before)) continue;
+    const rest = `${before}${line.slice(date.index + date.length)}`.replace(DATE_LINE_NOISE, '');
+    if (/[，。,.;；]/.test(rest)) continue;
+    if ((rest.match(/[\p{L}\p{N}]/gu) ?? []).length <= 6) return date.date;
+  }
+  return null;
+}
+
 function publishedDate(
   meta: Map<string, string>,
   jsonLd: string | null,
@@ -594,6 +618,9 @@ function publishedDate(
 
   const near = findDates(nearTitle)[0]?.date ?? null;
   if (near !== null && at !== -1) return near;
+  // The <title> differs from the headline (or is missing): the date line near the top.
+  const onItsLine = dateLine(pageText.slice(0, 4000));
+  if (onItsLine !== null) return onItsLine;
 
   // A month folder (`/201611/`) gives no day; accept a date from the page only if it agrees.
   const month = url === null ? null : monthFromUrl(url);

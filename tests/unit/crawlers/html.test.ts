@@ -130,6 +130,24 @@ describe('publication dates', () => {
     expect(parseHtml(html, null).published).toBe('2015-10-08');
   });
 
+  it('reads the date line under a headline that differs from <title>, past a dated sidebar', () => {
+    const sidebar = [
+      '<li><a href="/1.html">公安部部署夏季治安打击整治行动</a> 2019-06-02</li>',
+      '<li><a href="/2.html">全国公安机关推进扫黑除恶常态化</a> 2019-05-28</li>',
+    ].join('');
+    const html = page(
+      '<title>中哈签署合作文件</title>',
+      `<table><tr><td><ul>${sidebar}</ul></td><td><div class="title">赵克志与哈萨克斯坦内务部长举行会谈</div><div class="time">2019年09月11日 来源：公安部</div>${ARTICLE}</td></tr></table>`,
+    );
+    expect(parseHtml(html, null).published).toBe('2019-09-11');
+    // A sentence that starts with a date is not a date line.
+    const sentence = page(
+      '<title>中哈签署合作文件</title>',
+      '<h2>另一个标题</h2><p>2019年9月11日，双方举行会谈。</p>',
+    );
+    expect(parseHtml(sentence, null).published).toBeNull();
+  });
+
   it('reads an English dateline', () => {
     const html = page(
       '<title>China, Vietnam sign police cooperation deal - Xinhua</title>',
