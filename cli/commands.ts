@@ -250,7 +250,11 @@ async function extractWith(
     if (raw.trim() === '') continue;
     let id: unknown = null;
     try {
-      const parsed = JsonlLine.safeParse(JSON.parse(raw));
+      const json: unknown = JSON.parse(raw);
+      // Keep the line's id in an error answer, so it can be matched to its input.
+      const given = (json as { id?: unknown } | null)?.id;
+      if (typeof given === 'string' || typeof given === 'number') id = given;
+      const parsed = JsonlLine.safeParse(json);
       if (!parsed.success) throw new UserError(parsed.error.issues[0]?.message ?? 'invalid line');
       id = parsed.data.id;
       const linePublished = parsed.data.published ?? published;
