@@ -69,22 +69,21 @@ export function agencySpans(doc: PreparedText, from: number, to: number): Span[]
 }
 
 const STATE_NAME_REST =
-  /^(?:'s|’s)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
+  /^(?:'s|’s|'|’)?\s*(?:the\s+)?(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:[\u4e00-\u9fa5]{1,6}?(?:省|市|州|府))?/;
 
 /** The agency written between a country mention and what follows (越南[社会主义共和国]公安部). */
 export function agencyAfter(doc: PreparedText, mention: Span, limit: number): Agency | null {
-  const direct = AGENCIES.matchAt(doc.text, mention.end, limit);
-  if (direct !== undefined) {
-    // 老挝公安部移民局: the department of the ministry that signed, not the ministry.
-    const inner = AGENCIES.matchAt(doc.text, direct.end, limit);
-    return inner !== undefined && inner.value.type !== 'public_security'
-      ? inner.value
-      : direct.value;
-  }
   const after = doc.text.slice(mention.end, Math.min(limit, mention.end + 24));
-  const skip = STATE_NAME_REST.exec(after)?.[0].length ?? 0;
-  if (skip === 0) return null;
-  return AGENCIES.matchAt(doc.text, mention.end + skip, limit)?.value ?? null;
+  const at =
+    AGENCIES.matchAt(doc.text, mention.end, limit) === undefined
+      ? mention.end + (STATE_NAME_REST.exec(after)?.[0].length ?? 0)
+      : mention.end;
+  const direct = AGENCIES.matchAt(doc.text, at, limit);
+  if (direct === undefined) return null;
+  // 老挝公安部移民局, 哈萨克斯坦共和国内务部移民服务委员会: the department of the ministry that
+  // signed, not the ministry.
+  const inner = AGENCIES.matchAt(doc.text, direct.end, limit);
+  return inner !== undefined && inner.value.type !== 'public_security' ? inner.value : direct.value;
 }
 
 /** "Ministry of Public Security of Vietnam": the agency written before an `of <country>`. */

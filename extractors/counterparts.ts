@@ -13,6 +13,7 @@ import {
 import {
   type CountryMention,
   findCountryMentions,
+  findForumMentions,
   forumAgency,
   type Parties,
 } from './countries.js';
@@ -21,11 +22,12 @@ import {
   NAME_START,
   NAME_STOP,
   officialByName,
+  previousSigners,
   REPRESENTATIVES,
   signersSpan,
 } from './signatories.js';
 import { followingSentences } from './signing.js';
-import { type PreparedText, regionsOf, type Span } from './text.js';
+import { type PreparedText, regionsOf, type Span, sentenceIndexAt } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 export { agencySpans } from './agencies.js';
@@ -45,6 +47,12 @@ interface ForeignOfficial extends Span {
   readonly rank: CounterpartRank;
   readonly agency: Agency | null;
   readonly named: boolean;
+  /** The forum the official heads a body of (国际刑警组织秘书长), when no country is named. */
+  readonly forum: string | null;
+  /** False for a witness (在…见证下, witnessed the signing) or a name in "the directives of". */
+  readonly signer: boolean;
+  /** A head of state or government: not the signer of a ministry's document by default. */
+  readonly head: boolean;
 }
 
 const ZH_FOREIGN_TITLE =
@@ -54,6 +62,10 @@ const ZH_NAME = new RegExp(`^${NAME_START}([\\u4e00-\\u9fa5·•‧-]{2,12}?)${N
 const RANK_SUFFIX = /(?:大将|上将|中将|少将|将军|总警监|警监)$/;
 const ZH_PARTY_CUT = /[，。；与和同及\n]/g;
 
+const ZH_HEAD = /^(?:总理|首相|总统|主席)$/;
+/** 在…的见证下, 根据…的指示: the person named did not sign. */
+const ZH_NOT_SIGNER_AFTER = /^[^，。；]{0,12}?(?:的)?(?:共同)?(?:见证下|指示|指导下|批示)/;
+
 function zhRank(title: string): CounterpartRank {
   if (/副部长|副大臣|国务秘书/.test(title)) return 'vice_ministerial';
   if (/部长助理|常务秘书/.test(title)) return 'other';
@@ -62,25 +74,51 @@ function zhRank(title: string): CounterpartRank {
 }
 
 const EN_FOREIGN_TITLE =
-  /\b((?:First\s+)?(?:Deputy|Vice|Assistant)[\s-]+(?:[A-Z][a-z]+\s+)?)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman)\b/g;
+  /\b((?:First\s+)?(?:Deputy|Vice|Assistant)[\s-]+(?:[A-Z][a-z]+\s+)?)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman|(?:Police\s+)?(?:Brigadier|Major|Lieutenant)\s+General)\b/g;
 const EN_AGENCY_TAIL =
   /^(?:\s+(?:of|for)\s+(?:the\s+)?(?:Public Security|Internal Affairs|Interior and National Administration|Interior|Home Affairs|Homeland Security|Justice and Home Affairs|Justice and Public Security|Justice|Law and Order|National Security|State Security|Security|Defen[cs]e, National Security and Immigration|Defen[cs]e|Foreign Affairs|Immigration|Police, National Security and Correctional Services|Police)(?:\s+of\s+(?:the\s+)?[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|of|the))*)?)?/;
-const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police)\.?\s+|General\s+|Lieutenant\s+General\s+)*`;
+const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police)\.?\s+|(?:Director|Commissioner|Inspector)[- ]General\s+|(?:Lieutenant|Major|Brigadier)\s+General\s+|General\s+|Colonel\s+)*`;
 const EN_NAME = new RegExp(
   String.raw`^,?\s+${HONORIFIC}((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos|el|van|von)){0,3})`,
   'u',
 );
 const EN_NOT_NAMES =
   /^(The|And|Of|On|In|At|For|With|Ministry|Minister|Police|Security|Affairs|Interior|Public|General|Chinese|China|National|Prof|Hon)\b/;
+/** Ranks and titles written in front of a name (Director General Oscar Albayalde). */
+const LEADING_RANKS =
+  /^(?:(?:Police|Major|Lieutenant|Brigadier|Air|Vice|Deputy|Director|Commissioner|Inspector|Chief|Senior|Assistant|Acting|General|Colonel|Commander|Superintendent|Admiral|Captain|Minister|Secretary|Ambassador|Dr|Prof|Hon|Mr|Ms|Mrs|Madam|Datuk|Dato'?|Tan Sri|Pol|Gen|Lt|Maj|Col)\.?\s+)+/;
+/** Words that name a ministry between a title and the name ("Secretary Interior, Yousaf …"). */
+const EN_MINISTRY_WORDS =
+  /^((?:\s+(?:Interior|Home|Affairs|Security|Police|Justice|Defen[cs]e|Immigration|Narcotics|Internal|Public))+),/;
+
+/** The name without the ranks written in front of it; null when nothing of a name is left. */
+function withoutRanks(name: string): string | null {
+  const rest = name.replace(LEADING_RANKS, '');
+  if (rest === name) return name;
+  return /^[A-Z][\p{L}'’-]+\s+[A-Z]/u.test(rest) || /^[A-Z][\p{L}'’-]+-[A-Z]/u.test(rest)
+    ? rest
+    : null;
+}
+
+/** "… witnessed the signing", "the directives of Minister …": named, but not a signer. */
+const EN_NOT_SIGNER_AFTER = /^[^.;]{0,40}?\bwitness(?:ed|es)\b/;
+const EN_NOT_SIGNER_BEFORE =
+  /\b(?:directives?|instructions?|orders|guidance|presence|auspices|invitation|witnessed by)\s+(?:of\s+)?(?:(?:[A-Z][\w'’-]*|of|the|for)\s+){0,6}$/;
 /** "Anthony Veke, the Solomon Islands' Minister of …": the name before the title. */
 const EN_NAME_BEFORE =
   /((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos)){1,3}),\s+(?:the\s+)?(?:[A-Z][\w'’ ]{0,40}?(?:'|’s|'s)\s+)?$/u;
 
-function enRank(prefix: string | undefined, title: string): CounterpartRank {
+/** Civil servants who head a ministry's staff, not its minister (Federal Secretary Interior). */
+const CIVIL_SERVICE_SECRETARY = /\b(?:Federal|Principal|Chief|Additional|Joint|Special)\s+$/;
+
+function enRank(prefix: string | undefined, title: string, before = ''): CounterpartRank {
   if (/Secretary[- ]General|Permanent Secretary/i.test(title)) return 'other';
   if (/Cabinet Secretary/i.test(title)) return 'ministerial';
+  if (/^Secretary$/i.test(title) && CIVIL_SERVICE_SECRETARY.test(before)) return 'other';
   if (prefix !== undefined && prefix.length > 0) {
     if (/Assistant/.test(prefix)) return 'other';
+    // A deputy prime minister is a minister of government rank.
+    if (/Prime\s+Minister/i.test(`${prefix}${title}`)) return 'ministerial';
     return /Minister|Secretary/i.test(title) ? 'vice_ministerial' : 'other';
   }
   if (/State Secretary/i.test(title)) return 'vice_ministerial';
@@ -127,7 +165,13 @@ function zhOfficials(
     const end = m.index + m[0].length;
     const next = text[end] ?? '';
     // 副首相兼内政大臣: the last word of a compound title ranks it; 部长级会议 is no title.
-    if (next === '兼' || next === '、' || /^(级|会议|职|们)/.test(text.slice(end, end + 2))) {
+    if (
+      next === '兼' ||
+      next === '、' ||
+      /^(?:级|职|们|(?:第?[一二三四五六七八九十首\d]+(?:次|届))?(?:会议|会晤|会))/.test(
+        text.slice(end, end + 8),
+      )
+    ) {
       continue;
     }
     const segStartBase = Math.max(0, from - 40, m.index - 30);
@@ -136,6 +180,7 @@ function zhOfficials(
     const names: Span[] = [
       ...findCountryMentions(doc, segStartBase, m.index),
       ...agenciesIn(doc, segStartBase, m.index + 1),
+      ...findForumMentions(doc, segStartBase, m.index),
     ];
     for (const c of text.slice(segStartBase, m.index).matchAll(ZH_PARTY_CUT)) {
       const at = segStartBase + (c.index ?? 0);
@@ -146,7 +191,10 @@ function zhOfficials(
     const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
     const code = country?.codes[0] ?? null;
     let agencyOnly: Agency | null = null;
-    if (country === undefined) {
+    // 国际刑警组织秘书长诺布尔, 澜湄中心秘书长…: the head of a forum's own body.
+    const forum =
+      country === undefined ? (findForumMentions(doc, segStart, m.index).at(-1) ?? null) : null;
+    if (country === undefined && forum === null) {
       // 所警察和国家安全部长韦克, 安全部长塞拉雅: the partner's ministry named without the country.
       const agency = AGENCIES.find(text, segStart, end).at(-1);
       if (
@@ -162,20 +210,26 @@ function zhOfficials(
     let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
     if (name !== null) name = name.replace(RANK_SUFFIX, '');
     if (name !== null && name.length < 2) name = null;
-    const titleWords = text.slice(country?.end ?? segStart, end);
+    const titleWords = text.slice(country?.end ?? forum?.end ?? segStart, end);
+    const nameEnd = name === null ? end : end + name.length;
     out.push({
       at: m.index,
-      start: country?.start ?? segStart,
-      end: name === null ? end : end + name.length,
+      start: country?.start ?? forum?.start ?? segStart,
+      end: nameEnd,
       code,
       // Names are quoted as written (Traditional stays Traditional).
       name: name === null ? null : doc.raw.slice(end, end + name.length),
       rank: zhRank(m[0]),
       agency:
-        agencyOnly ??
-        (country === undefined ? null : agencyAfter(doc, country, end)) ??
-        agencyInWords(titleWords),
+        forum !== null
+          ? null
+          : (agencyOnly ??
+            (country === undefined ? null : agencyAfter(doc, country, end)) ??
+            agencyInWords(titleWords)),
       named: name !== null,
+      forum: forum?.id ?? null,
+      signer: !ZH_NOT_SIGNER_AFTER.test(text.slice(nameEnd, nameEnd + 24)),
+      head: ZH_HEAD.test(m[0]),
     });
   }
   return out;
@@ -220,20 +274,30 @@ function enOfficials(
     const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
     // "Vice Minister of Public Security" with no foreign country before it is MPS's.
     if (country === undefined && /Public Security/.test(tail)) continue;
-    const nameMatch = EN_NAME.exec(text.slice(end + tail.length, end + tail.length + 70));
+    // "Federal Secretary Interior, Yousaf Naseem Khokhar": the ministry, then the name.
+    const ministryWords = EN_MINISTRY_WORDS.exec(
+      text.slice(end + tail.length, end + tail.length + 60),
+    );
+    const nameFrom =
+      end + tail.length + (ministryWords === null ? 0 : (ministryWords[1]?.length ?? 0));
+    const nameMatch = EN_NAME.exec(text.slice(nameFrom, nameFrom + 70));
     let name = nameMatch?.[1] ?? null;
+    if (name !== null) name = withoutRanks(name);
     if (name !== null && officialByName(name) !== undefined) continue;
     if (name !== null && EN_NOT_NAMES.test(name)) name = null;
-    let nameEnd = end + tail.length + (name === null ? 0 : (nameMatch?.[0].length ?? 0));
+    let nameEnd = nameFrom + (name === null ? 0 : (nameMatch?.[0].length ?? 0));
     if (name === null) {
       // The name before the title: "Anthony Veke, the Solomon Islands' Minister of Police".
       const back = EN_NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 90), m.index));
-      if (back?.[1] !== undefined && officialByName(back[1]) === undefined) {
-        name = back[1];
+      const backName = back?.[1] === undefined ? null : withoutRanks(back[1]);
+      if (backName !== null && officialByName(backName) === undefined) {
+        name = backName;
         nameEnd = end + tail.length;
       }
     }
     const code = country?.codes[0] ?? null;
+    const forum =
+      country === undefined ? (findForumMentions(doc, segStart, m.index).at(-1) ?? null) : null;
     if (country === undefined && name === null) continue;
     // The words before the title name the ministry ("Justice and Public Security Minister").
     const lead = text.slice(Math.max(0, from - 40, m.index - 50), m.index);
@@ -246,17 +310,25 @@ function enOfficials(
     );
     const words =
       country === undefined ? lead.slice(leadStart + 1) : text.slice(country.end, m.index);
+    const titleBefore = text.slice(Math.max(0, m.index - 12), m.index);
     out.push({
       at: m.index,
-      start: country?.start ?? m.index,
+      start: country?.start ?? forum?.start ?? m.index,
       end: nameEnd,
       code,
       name: name === null ? null : name.trim(),
-      rank: enRank(m[1], m[2] ?? ''),
+      rank: enRank(m[1], m[2] ?? '', titleBefore),
       agency:
-        (country === undefined ? null : agencyAfter(doc, country, end)) ??
-        agencyInWords(`${words.trim()} ${m[0]}${tail}`),
+        forum !== null
+          ? null
+          : ((country === undefined ? null : agencyAfter(doc, country, end)) ??
+            agencyInWords(`${words.trim()} ${m[0]}${tail}`)),
       named: name !== null,
+      forum: forum?.id ?? null,
+      signer:
+        !EN_NOT_SIGNER_AFTER.test(text.slice(nameEnd, nameEnd + 60)) &&
+        !EN_NOT_SIGNER_BEFORE.test(text.slice(Math.max(0, m.index - 60), m.index)),
+      head: m[2] === 'Prime Minister' && (m[1] ?? '') === '',
     });
   }
   return out;
@@ -273,6 +345,7 @@ function findForeignOfficials(
   from: number,
   to: number,
   partyCodes: ReadonlySet<string>,
+  partyForum: string | null = null,
 ): ForeignOfficial[] {
   let cache = officialsCache.get(doc);
   if (cache === undefined) {
@@ -289,7 +362,10 @@ function findForeignOfficials(
   const out: ForeignOfficial[] = [];
   for (const o of all) {
     if (o.at < from || o.at >= to) continue;
-    if (o.code === null) {
+    if (o.forum !== null) {
+      // Only a named head of the forum's body signs for it (各成员国部长 are no one person).
+      if (partyCodes.size === 0 && o.forum === partyForum && o.named) out.push(o);
+    } else if (o.code === null) {
       if (single !== undefined) out.push({ ...o, code: single });
     } else if (partyCodes.size === 0 || partyCodes.has(o.code)) out.push(o);
   }
@@ -387,6 +463,50 @@ function fullest(official: ForeignOfficial, all: readonly ForeignOfficial[]): Fo
   return longer === undefined ? official : { ...official, name: longer.name };
 }
 
+/** A sentence after the signing that reports another meeting (会前，…会见了…; He also met …). */
+const OTHER_MEETING = /会见|会晤|会谈|拜会|\bmet\b|\bmeets\b|held talks|called on/;
+
+function inOtherMeeting(doc: PreparedText, o: ForeignOfficial): boolean {
+  const sentence = doc.sentences[sentenceIndexAt(doc, o.at)];
+  if (sentence === undefined) return false;
+  const text = doc.text.slice(sentence.start, sentence.end);
+  return OTHER_MEETING.test(text) && !/签|sign/i.test(text);
+}
+
+/** 与各成员国公安内务部长共同签署, 东盟10国…的部长, the ministers of the four countries. */
+const COLLECTIVE_ZH =
+  /(?:各|与会各|成员国|各国|[\d两三四五六七八九十]+国)[^，。；与和同]{0,24}?(副部长|部长|大臣|副总理|总理)(?:们)?(?:共同|一道|一起)?$/;
+const COLLECTIVE_EN =
+  /\b(?:the\s+)?(?:[\w-]+\s+){0,3}?(deputy ministers|vice ministers|ministers)\b(?:\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:countries|states|nations|member states))?\s*$/i;
+
+/**
+ * The rank of several counterparts who signed together without one being named for all: a
+ * collective title (各成员国…部长, the ministers of the four countries), or the named signers
+ * of a multilateral document when they share a rank.
+ */
+function collectiveRank(
+  doc: PreparedText,
+  beforeVerb: Span,
+  named: readonly ForeignOfficial[],
+): CounterpartRank | null {
+  const text = doc.text.slice(beforeVerb.start, beforeVerb.end).trim();
+  const zh = COLLECTIVE_ZH.exec(text);
+  if (zh !== null) return zhRank(zh[1] ?? '');
+  const en = COLLECTIVE_EN.exec(text);
+  if (en !== null) {
+    return /deputy|vice/i.test(en[1] ?? '') ? 'vice_ministerial' : 'ministerial';
+  }
+  const codes = new Set(named.map((o) => o.code));
+  if (codes.size < 2) return null;
+  const ranks = new Set(named.map((o) => o.rank));
+  const only = [...ranks][0];
+  return ranks.size === 1 && only !== undefined && only !== 'unknown' ? only : null;
+}
+
+const GENERIC_POLICE = 'Police';
+/** A description that names parties of its own (between X and Y, X与Y). */
+const OWN_PARTIES = /\bbetween\b|[与和同]/;
+
 const FORUM_HEAD = /^(?:总司长|司长|局长|主任|秘书长|总干事|主席)/;
 
 function forumSide(
@@ -437,46 +557,74 @@ export function resolveCounterpartSide(
   parties: Parties,
 ): CounterpartSide {
   const codes = new Set(parties.countries);
+  const forum = parties.countries.length === 0 ? parties.forum : null;
   const s = event.sentence;
   const ctx = event.context;
+  const find = (span: Span | null): ForeignOfficial[] =>
+    span === null ? [] : findForeignOfficials(doc, span.start, span.end, codes, forum);
   const inContext = [
-    ...(doc.headline !== null && doc.headline.end <= ctx.start
-      ? findForeignOfficials(doc, doc.headline.start, doc.headline.end, codes)
-      : []),
-    ...findForeignOfficials(doc, ctx.start, ctx.end, codes),
+    ...(doc.headline !== null && doc.headline.end <= ctx.start ? find(doc.headline) : []),
+    ...find(ctx),
   ];
   const next = followingSentences(doc, event.sentence);
   const before = doc.text.slice(s.start, document.verb.start);
+  // Who a "signed by" / 由…签署 phrase names; witnesses and people named in "the directives of"
+  // are never signers.
+  const signedBy = find(signersSpan(doc, event)).filter((o) => o.signer);
+  const sentenceSigners = find(s).filter((o) => o.signer);
   let official: ForeignOfficial | null = null;
+  let collective: CounterpartRank | null = null;
   if (document.witnessed) {
-    const signers = signersSpan(doc, event);
-    official =
-      signers === null
-        ? null
-        : (findForeignOfficials(doc, signers.start, signers.end, codes)[0] ?? null);
+    official = signedBy[0] ?? null;
   } else if (parties.countries.length <= 1) {
-    let inSentence = findForeignOfficials(doc, s.start, s.end, codes);
+    let inSentence = sentenceSigners;
     if (inSentence.length === 0) inSentence = renamed(doc, s, inContext);
-    const following = findForeignOfficials(doc, next.start, next.end, codes);
-    // 双方代表签署: unnamed representatives, not the principals of the meeting.
+    const following = find(next).filter((o) => o.signer && !inOtherMeeting(doc, o));
+    const previous = previousSigners(doc, event);
+    // 双方代表签署: unnamed representatives, not the principals of the meeting; a head of
+    // government who came on the visit did not sign a ministry's document.
     official =
       inSentence.length === 0 && REPRESENTATIVES.test(before)
         ? null
-        : chooseCandidate(inSentence, inContext, following, document.verb.start, (o) => {
-            return RANK_ORDER[o.rank];
-          });
+        : chooseCandidate(
+            {
+              inSentence,
+              signedBy,
+              recent: find(previous).filter((o) => o.signer),
+              inContext: inContext.filter((o) => o.signer && !o.head),
+              following,
+            },
+            document.verb.start,
+            (o) => RANK_ORDER[o.rank],
+          );
     if (official !== null)
       official = fullest(official, [...inSentence, ...inContext, ...following]);
   }
+  if (official === null && !document.witnessed) {
+    collective = collectiveRank(doc, { start: s.start, end: document.verb.start }, [
+      ...sentenceSigners.filter((o) => o.at < document.verb.start),
+      ...signedBy,
+    ]);
+  }
   const signatory: CounterpartSignatory =
     official === null
-      ? { name: null, rank: 'unknown' }
+      ? { name: null, rank: collective ?? 'unknown' }
       : { name: official.name, rank: official.rank };
 
   const title = document.titleZhSpan ?? document.titleEnSpan;
   const single = codes.size === 1 ? [...codes][0] : undefined;
   const fromTitle =
     title === null || codes.size === 0 ? null : attachedAgency(doc, title.start, title.end, codes);
+  // "… a memorandum … between Cambodia's General Department of Immigration and China's …":
+  // a bare document's own words name its parties.
+  const own = document.describes;
+  const fromDescription =
+    title !== null ||
+    codes.size === 0 ||
+    own.start < document.verb.end ||
+    !OWN_PARTIES.test(doc.text.slice(own.start, own.end))
+      ? null
+      : attachedAgency(doc, own.start, own.end, codes);
   const fromSentence = codes.size === 0 ? null : attachedAgency(doc, s.start, s.end, codes);
   const fromContext = codes.size === 0 ? null : attachedAgency(doc, ctx.start, ctx.end, codes);
   // The principal of the meeting: when others signed (witnessed), their ministry still signed.
@@ -489,17 +637,30 @@ export function resolveCounterpartSide(
     o === null || o.agency === null
       ? null
       : { agency: o.agency, code: o.code ?? undefined, span: o as Span };
-  // The title's parties, then the signer's own title (意大利内政部长…), then an agency named with
-  // the country elsewhere in the sentence or the readout. Several partners: no single agency.
+  // The title's parties (or those a bare document's own words name), then the signer's own title
+  // (意大利内政部长…), then an agency named with the country elsewhere in the sentence or the
+  // readout. Several partners: no single agency.
+  const unattached = single === undefined ? null : unattachedAgency(doc, s, single);
+  // A police rank only says "Police"; the force the sentence names says which.
+  const bySigner = viaOfficial(official);
+  const named = fromSentence ?? unattached;
+  const signerAgency =
+    bySigner !== null &&
+    bySigner.agency.name === GENERIC_POLICE &&
+    named !== null &&
+    named.agency.type === 'national_police'
+      ? { ...named, code: named.code ?? bySigner.code }
+      : bySigner;
   const chosen: { agency: Agency; code: string | undefined; span: Span } | null =
     codes.size > 1
       ? null
       : (fromTitle ??
-        viaOfficial(official) ??
+        fromDescription ??
+        signerAgency ??
         fromSentence ??
         fromContext ??
         viaOfficial(principal) ??
-        (single === undefined ? null : unattachedAgency(doc, s, single)));
+        unattached);
   if (chosen !== null) {
     const agency = labelled(chosen.agency, chosen.code);
     return {

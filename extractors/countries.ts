@@ -109,11 +109,12 @@ function buildGazetteer(): KeywordMatcher<CountryValue> {
   // Capitals last: a term that is also a country's name (Singapore) is the country. The matcher
   // takes the longest term, so 罗马尼亚 (Romania) is never read as 罗马 (Rome).
   for (const [term, code] of Object.entries(aliases.capitals)) {
-    entries.push({
-      term,
-      value: { codes: [code], kind: 'capital' },
-      rejectIfFollowed: guard(aliases.capitalGuards[term]),
-    });
+    const value: CountryValue = { codes: [code], kind: 'capital' };
+    const rejectIfFollowed = guard(aliases.capitalGuards[term]);
+    entries.push({ term, value, rejectIfFollowed });
+    // Wire-service datelines write the city in capitals (NAIROBI, March 12 -).
+    const upper = term.toUpperCase();
+    if (upper !== term) entries.push({ term: upper, value, rejectIfFollowed });
   }
   return new KeywordMatcher(entries);
 }
@@ -169,12 +170,39 @@ export function forumAgency(
   return FORUM_AGENCY.get(id);
 }
 
+/**
+ * The countries `[from, to)` names, read straight from the gazetteer (no page cache: callers
+ * use it before the page's regions are known). `china` is true when China or a China-X pair
+ * (中越, cross-Strait) is named; capitals are ignored (a venue is not a party).
+ */
+export function countriesNamedIn(
+  doc: PreparedText,
+  from: number,
+  to: number,
+): { readonly foreign: ReadonlySet<string>; readonly china: boolean } {
+  const foreign = new Set<string>();
+  let china = false;
+  for (const m of GAZETTEER.find(doc.text, from, to)) {
+    if (m.value.kind === 'china' || m.value.kind === 'pair') china = true;
+    else if (m.value.kind !== 'capital' && m.value.codes[0] !== undefined) {
+      foreign.add(m.value.codes[0]);
+    }
+  }
+  return { foreign, china };
+}
+
+/** Whether `words` start with a country's name (not a capital or China): "Pakistan", "Fiji". */
+export function isCountryName(words: string): boolean {
+  const m = GAZETTEER.matchAt(words, 0);
+  return m !== undefined && m.value.kind === 'name' && m.value.codes.length > 0;
+}
+
 // --- mention strength -------------------------------------------------------------------
 
 const ATTACHED_ZH =
   /^(?:[\u4e00-\u9fa5]{0,10}?(?:共和国|王国|联邦|合众国|酋长国|苏丹国|独立国))?(?:政府)?(?:公安|内政|内务|警|国家警察|国家安全|移民|边防|边境警察|禁毒|司法部|国土安全|总统|总理|副总理|首相|副首相|部长|副部长|大臣|驻华|执法|方)/;
 const ATTACHED_EN =
-  /^(?:'s|’s)?\s+(?:Ministry|Minister|Deputy|Vice|First|Interior|Internal|Home|Public Security|National Police|Police|police|counterpart|[Gg]overnment|State Secretary|Immigration|Border|Security|law enforcement|Prime|President)/;
+  /^(?:'s|’s|'|’)?\s+(?:Ministry|Minister|Deputy|Vice|First|Interior|Internal|Home|Public Security|National Police|Police|police|counterpart|[Gg]overnment|State Secretary|Immigration|Border|Security|law enforcement|Prime|President)/;
 const OF_AGENCY_BEFORE =
   /(?:Ministry|Minister|Police|Department|Committee|Service|Agency|Government|Affairs|Security|Interior)\b[^.,;]{0,40}\bof\s+(?:the\s+)?(?:[A-Z][a-z']+\s+){0,4}$/;
 const CHINA_AND_BEFORE =

@@ -314,6 +314,11 @@ const DATELINE_EN = new RegExp(
   `^[ \\t]*[A-Z][A-Za-z .'’-]{1,40},\\s*${MONTH_RE}\\s+(\\d{1,2})(?:,?\\s*(\\d{4}))?\\s*(?:\\(|--|—|–|-)`,
   'm',
 );
+/** "Islamabad, 25 August 2021: …", "NAIROBI, 12 March 2024 - …": the day first. */
+const DATELINE_EN_DAY_FIRST = new RegExp(
+  `^[ \\t]*[A-Z][A-Za-z .'’-]{1,40},\\s*(\\d{1,2})\\s+${MONTH_RE},?\\s*(\\d{4})?\\s*(?:\\(|--|—|–|-|:)`,
+  'm',
+);
 const DATELINE_ZH =
   /(?:新华社|中新社|中新网|人民网|新华网|央视网|央视新闻|中国新闻网|国际在线|光明网|环球网|法治日报|人民公安报|越通社|本报|记者)[^\n。]{0,24}?(\d{1,2})月(\d{1,2})日(?:电|讯)/;
 /** Central News Agency and other papers date by the day alone: （中央社记者…台北24日电）. */
@@ -397,6 +402,17 @@ function dateLine(doc: PreparedText, published: Ymd | null): DocDates['dateline'
 
 export function findDateline(doc: PreparedText, published: Ymd | null): DocDates['dateline'] {
   const head = doc.text.slice(0, DATELINE_SCAN_CHARS);
+  const dayFirst = DATELINE_EN_DAY_FIRST.exec(head);
+  if (dayFirst !== null) {
+    const d = num(dayFirst[1]);
+    const m = monthOf(dayFirst[2]);
+    const y =
+      num(dayFirst[3]) ?? (m === null || d === null ? null : yearFor(m, d, published, null));
+    if (d !== null && m !== null && y !== null && isValidYmd(y, m, d)) {
+      const start = dayFirst.index;
+      return { ymd: { y, m, d }, span: { start, end: start + dayFirst[0].length } };
+    }
+  }
   const en = DATELINE_EN.exec(head);
   const zh = en === null ? DATELINE_ZH.exec(head) : null;
   const hit = en ?? zh;

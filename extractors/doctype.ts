@@ -1,7 +1,7 @@
 import { DOC_TYPES, type DocType } from '../schemas/codes.js';
 import raw from './data/doc-types.json' with { type: 'json' };
 import { guard, KeywordMatcher, type Match } from './matcher.js';
-import type { PreparedText } from './text.js';
+import type { PreparedText, Span } from './text.js';
 
 interface DocTermRow {
   readonly term: string;
@@ -11,6 +11,7 @@ interface DocTermRow {
 }
 
 interface DocTypesFile {
+  readonly codedTerms: readonly string[];
   readonly zh: readonly DocTermRow[];
   readonly en: readonly DocTermRow[];
 }
@@ -58,6 +59,23 @@ export function classifyTitle(
     if (best === undefined || m.end >= best.end) best = m;
   }
   return best;
+}
+
+const CODED_TERMS: ReadonlySet<string> = new Set(data.codedTerms);
+
+/**
+ * The part of a matched term that a record codes as `doc_type_term`: the longest word of
+ * DESIGN.md's doc_type list that the term ends in (合作协议 -> 协议, 合作协定 stays), else the
+ * whole term (合作备忘录, memorandum of understanding). Read on the Simplified text, so the span
+ * cuts the page's own script (合作協議 -> 協議).
+ */
+export function codedTermSpan(doc: PreparedText, term: Span): Span {
+  const word = doc.lower.slice(term.start, term.end);
+  if (CODED_TERMS.has(word)) return term;
+  for (let k = 1; k < word.length; k += 1) {
+    if (CODED_TERMS.has(word.slice(k))) return { start: term.start + k, end: term.end };
+  }
+  return term;
 }
 
 /** Whether a term only says "documents" (合作文件, documents) without naming a kind. */

@@ -1,5 +1,6 @@
 import type { DocType } from '../schemas/codes.js';
-import { classifyTitle, type DocTermMatch, findDocTerms } from './doctype.js';
+import { isCountryName } from './countries.js';
+import { classifyTitle, codedTermSpan, type DocTermMatch, findDocTerms } from './doctype.js';
 import { clauseAround, type PreparedText, type Sentence, type Span } from './text.js';
 import type { DocMention } from './types.js';
 import { clauseText, type Verb, witnessedAt } from './verbs.js';
@@ -71,6 +72,9 @@ const EN_TITLE_CONNECTORS = new Set([
   'and',
   'the',
   'for',
+  'in',
+  'along',
+  'across',
   'between',
   'to',
   'against',
@@ -79,6 +83,33 @@ const EN_TITLE_CONNECTORS = new Set([
   "People's",
   'Republic',
 ]);
+/**
+ * Prepositions that continue a name only when a name-like phrase follows ("Cooperation in
+ * Combating …", "… Institutions in Pakistan", "along the Mekong River"), not a venue or a time
+ * ("in Beijing", "in March", "in the presence of").
+ */
+const INNER_CONNECTORS: ReadonlySet<string> = new Set(['in', 'along', 'across']);
+const NAME_LIKE_AFTER_IN =
+  /^\s+(?:(?:the\s+)?(?:Field|Fields|Area|Areas|Sphere|Spheres|Region|Mekong|Border|Borders)\b|[A-Z][a-z]+ing\b)/;
+const NOT_A_NAME_AFTER_IN =
+  /^\s+(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|presence|framework|capital|city)\b/;
+const LIST_IN_TITLE =
+  /^,[ ]+(?=(?:[A-Z][\w'’-]*[ ]+){0,2}?[A-Z][\w'’-]*(?:,[ ]+(?:[A-Z][\w'’-]*[ ]*)+)*[ ]+and[ ]+[A-Z])/;
+
+function continuesTitle(text: string, connector: string, at: number, title: string): boolean {
+  const after = text.slice(at, at + 40);
+  if (NOT_A_NAME_AFTER_IN.test(after)) return false;
+  if (NAME_LIKE_AFTER_IN.test(after)) return true;
+  // "along the China-Laos Railway", "across the Strait": a named route or place of the subject.
+  if (connector !== 'in') return /^\s+(?:the\s+)?[A-Z]/.test(after);
+  // "Chinese Personnel … in Pakistan": people and assets abroad are named with their country;
+  // "Police Cooperation in Singapore" names where it was signed.
+  const place = /^\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})/.exec(after)?.[1];
+  return place !== undefined && isCountryName(place) && CHINESE_ABROAD.test(title);
+}
+
+const CHINESE_ABROAD = /\b(?:Chinese|China's|Overseas)\b/;
+
 /** The word right after the term that opens a title ("Memorandum of Understanding on …"). */
 const EN_TITLE_OPENERS = /^(?:\s*\([A-Z]{2,6}\))?\s+(?:on|of|for|between|concerning|regarding)\s/;
 
@@ -102,21 +133,35 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
   ) {
     return null;
   }
-  const tokens = /[A-Za-z'’-]+|\([A-Z]{2,6}\)/y;
+  const tokens = /[A-Za-z'’-]+|\([A-Z]{2,6}\)|(?:19|20)\d{2}(?:[-–](?:19|20)?\d{2})?/y;
   let end = term.end;
   let lastCapEnd = term.end;
   let extra = 0;
+  let previous = '';
   for (;;) {
-    const space = /^[ ]+/.exec(text.slice(end, end + 3));
+    // "… Chinese Personnel, Projects and Institutions …": a comma inside a list of the name.
+    const list = LIST_IN_TITLE.exec(text.slice(end, end + 80));
+    const space = list === null ? /^[ ]+/.exec(text.slice(end, end + 3)) : list;
     if (space === null) break;
     tokens.lastIndex = end + space[0].length;
     const w = tokens.exec(text);
     if (w === null) break;
     const word = w[0];
-    if (/^[A-Z(]/.test(word)) {
+    if (/^\d/.test(word)) {
+      // A year or period ends a name only after "for" / "of" (Action Plan … for 2025-2027).
+      if (previous !== 'for' && previous !== 'of') break;
+      lastCapEnd = tokens.lastIndex;
+    } else if (/^[A-Z(]/.test(word)) {
       lastCapEnd = tokens.lastIndex;
       if (!word.startsWith('(')) extra += 1;
     } else if (!EN_TITLE_CONNECTORS.has(word)) break;
+    else if (
+      INNER_CONNECTORS.has(word) &&
+      !continuesTitle(text, word, tokens.lastIndex, text.slice(term.start, end))
+    ) {
+      break;
+    }
+    previous = word;
     end = tokens.lastIndex;
     if (end - term.start > 260) break;
   }
@@ -233,11 +278,12 @@ function mention(
   witnessed: boolean,
   verb: Span,
 ): DocMention {
+  const coded = term === null ? null : codedTermSpan(doc, term);
   return {
     verb,
     type,
-    term: term === null ? null : doc.raw.slice(term.start, term.end),
-    termSpan: term === null ? null : { start: term.start, end: term.end },
+    term: coded === null ? null : doc.raw.slice(coded.start, coded.end),
+    termSpan: coded,
     titleZh: titleZh === null ? null : doc.raw.slice(titleZh.start, titleZh.end).trim(),
     titleZhSpan: titleZh,
     titleEn: titleEn === null ? null : doc.raw.slice(titleEn.start, titleEn.end).trim(),

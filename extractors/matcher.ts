@@ -102,7 +102,10 @@ export class KeywordMatcher<T> {
 
   /** The longest term that starts exactly at `pos` (and ends by `limit`), if any. */
   matchAt(text: string, pos: number, limit = text.length): Match<T> | undefined {
-    const bucket = this.#byFirst.get(text.charCodeAt(pos));
+    const first = text.charCodeAt(pos);
+    // Every term that starts with a letter or digit must start a word: inside a word none can.
+    if (pos > 0 && isWordCode(first) && isWordCode(text.charCodeAt(pos - 1))) return undefined;
+    const bucket = this.#byFirst.get(first);
     if (bucket === undefined) return undefined;
     for (const c of bucket) {
       const end = pos + c.term.length;

@@ -1,6 +1,6 @@
 import type { CnSignatory } from '../schemas/agreement.js';
 import { CN_TITLES, type CnSigningBody, type CnTitle } from '../schemas/codes.js';
-import { findCountryMentions } from './countries.js';
+import { countriesNamedIn, findCountryMentions } from './countries.js';
 import officialsRaw from './data/officials.json' with { type: 'json' };
 import { KeywordMatcher } from './matcher.js';
 import { followingSentences } from './signing.js';
@@ -95,26 +95,67 @@ export const NAME_STOP = `(?=${STOP_WORDS})`;
 export const NAME_START = `(?!${STOP_WORDS})`;
 const ZH_NAME_CHARS = `${NAME_START}([\\u4e00-\\u9fa5]{2,3}?)${NAME_STOP}`;
 
+/** Where a side's signer may be named, most telling first. */
+export interface SignerCandidates<T> {
+  /** Named in the signing sentence. */
+  readonly inSentence: readonly T[];
+  /** Named in a "signed by" / 由…签署 phrase of the sentence or the ones right after it. */
+  readonly signedBy?: readonly T[];
+  /** Named before the verb of the last signing the readout reported (两人还签署了…). */
+  readonly recent?: readonly T[];
+  /** Named in the readout before the signing. */
+  readonly inContext: readonly T[];
+  /** Named in the sentences right after it. */
+  readonly following: readonly T[];
+}
+
 /**
- * The signer: the nearest named person before the verb in the signing sentence, else after it;
- * else the highest-ranked one in the readout before it (the principal of the meeting; a named
- * one before an unnamed one of the same rank); else one named just after the sentence.
+ * The signer: the nearest named person before the verb in the signing sentence; else one a
+ * "signed by" phrase names; else one after the verb; else the signer of the signing just
+ * reported (the same two people sign again); else the highest-ranked one in the readout before
+ * it (the principal of the meeting; a named one before an unnamed one of the same rank); else
+ * one named just after the sentence.
  */
 export function chooseCandidate<T extends Span & { readonly named: boolean }>(
-  inSentence: readonly T[],
-  inContext: readonly T[],
-  following: readonly T[],
+  c: SignerCandidates<T>,
   verbPos: number,
   rank: (c: T) => number,
 ): T | null {
-  const before = inSentence.filter((c) => c.end <= verbPos).at(-1);
+  const before = c.inSentence.filter((x) => x.end <= verbPos).at(-1);
   if (before !== undefined) return before;
-  const after = inSentence.find((c) => c.start >= verbPos);
+  const signedBy = c.signedBy?.[0];
+  if (signedBy !== undefined) return signedBy;
+  const after = c.inSentence.find((x) => x.start >= verbPos);
   if (after !== undefined) return after;
-  const score = (c: T): number => rank(c) + (c.named ? 0.5 : 0);
+  const recent = c.recent?.filter((x) => x.named).at(-1);
+  if (recent !== undefined) return recent;
+  const score = (x: T): number => rank(x) + (x.named ? 0.5 : 0);
   let best: T | null = null;
-  for (const c of inContext) if (best === null || score(c) > score(best)) best = c;
-  return best ?? following[0] ?? null;
+  for (const x of c.inContext) if (best === null || score(x) > score(best)) best = x;
+  return best ?? c.following[0] ?? null;
+}
+
+const SIGNING_WORD = /签署|签订|签字|签约|\bsigned\b|\binked\b/;
+const WITNESS_BEFORE = /见证|witness/i;
+
+/**
+ * The part before the verb of the last sentence in the readout that reported a signing of its
+ * own (会谈后，A与B签署了X。): who signed the next document when it names nobody (两人还签署了Y).
+ */
+export function previousSigners(doc: PreparedText, event: SigningEvent): Span | null {
+  for (let i = event.sentence.index - 1; i >= 0; i -= 1) {
+    const sentence = doc.sentences[i];
+    if (sentence === undefined || sentence.end <= event.context.start) break;
+    // A headline summarises the signing; it is not an earlier one.
+    if (doc.headline !== null && sentence.start < doc.headline.end) break;
+    const text = doc.text.slice(sentence.start, sentence.end);
+    const verb = SIGNING_WORD.exec(text);
+    if (verb === null) continue;
+    const before = text.slice(0, verb.index);
+    if (WITNESS_BEFORE.test(before)) return null;
+    return { start: sentence.start, end: sentence.start + verb.index };
+  }
+  return null;
 }
 
 /** 由X和Y签署, signed by X and Y: who signed (a document others witnessed, or a passive report). */
@@ -339,9 +380,12 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
       const start = from + m.index;
       if (p.foreignBefore !== null) {
         const until = start + Math.max(0, m[0].indexOf(p.foreignBefore));
-        const foreign = findCountryMentions(doc, Math.max(0, start - 12), until).some(
-          (c) => c.strength > 0,
-        );
+        // The country must sit in the same clause (金边 in the line before names the venue).
+        let from = Math.max(0, start - 12);
+        const gap = doc.text.slice(from, start);
+        const cut = Math.max(...['，', '。', '；', '\n', ',', ';'].map((c) => gap.lastIndexOf(c)));
+        if (cut !== -1) from += cut + 1;
+        const foreign = findCountryMentions(doc, from, until).some((c) => c.strength > 0);
         if (foreign) continue;
       }
       const english = /[A-Za-z]/.test(name);
@@ -421,14 +465,17 @@ const FOREIGN_MINISTRY =
 function bodyFromText(rawText: string): CnSigningBody {
   const text = rawText.replace(FOREIGN_MINISTRY, (m) => '＿'.repeat(m.length));
   if (/公安部/.test(text) && MINISTRY.test(text)) {
-    const ministryAlone = /公安部(?:部长|副部长|常务副部长|与|和|同)/.test(text);
+    // 公安部与…, 公安部援助…物资: the ministry is the party even when a bureau official attends.
+    const ministryAlone = /公安部(?:部长|副部长|常务副部长|与|和|同|援助|向|捐赠|代表)/.test(text);
     if (BUREAU.test(text) && !ministryAlone) return 'mps_bureau';
     return 'mps';
   }
   if (PROVINCIAL.test(text)) return 'provincial_psb';
   if (BUREAU.test(text)) return 'mps_bureau';
   if (
-    /Narcotics Control Bureau|(?:Bureau|Department) of the Ministry of Public Security/.test(text)
+    /Narcotics Control Bureau|National Immigration Administration|(?:Bureau|Department) of the (?:Chinese )?Ministry of Public Security/.test(
+      text,
+    )
   ) {
     return 'mps_bureau';
   }
@@ -443,6 +490,57 @@ const UNNAMED_SIGNERS: readonly { re: RegExp; title: CnTitle }[] = [
   { re: /(?:两局|两部门|双方|两国禁毒部门|两国移民部门)(?:的)?局长/, title: 'bureau_head' },
   { re: /(?:两国|双方)(?:公安)?部长(?:共同)?(?:签署|签字)/, title: 'minister' },
 ];
+
+/** 代表公安部签字, signed on behalf of the Ministry of Public Security. */
+const ON_BEHALF_OF_MPS =
+  /on behalf of (?:the )?(?:Chinese |China's )?Ministry of Public Security|代表(?:中国|中方)?公安部(?![\u4e00-\u9fa5]{0,12}?局)/i;
+/** The ministry itself as a party of the sentence (公安部与…签署, signed … with the Ministry of …). */
+const MPS_AS_PARTY =
+  /\bwith\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b|^(?:The\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b[^.]{0,80}?\bsigned\b|(?:^|[，。])(?:中国)?公安部(?:与|和|同)/;
+/** A description that names two parties of its own. */
+const OWN_PARTIES = /\bbetween\b|[与和同]/;
+const CHINESE_BODY =
+  /公安|移民管理局|禁毒办|Ministry of Public Security|National Immigration Administration|Narcotics Control (?:Bureau|Commission)|Bureau of the Ministry/;
+
+/** Titles of Chinese signers written without a name (中国驻X大使, the Ambassador of China). */
+const UNNAMED_CN_TITLES: readonly { re: RegExp; title: CnTitle }[] = [
+  { re: /(?:中国)?驻[\u4e00-\u9fa5]{2,12}?(?:大使馆)?(?:特命全权)?大使(?!馆)/g, title: 'embassy' },
+  { re: /(?:中国)?公安部[\u4e00-\u9fa5]{2,14}?局(?:的)?副?局长/g, title: 'bureau_head' },
+  { re: /国家移民管理局副?局长|国家禁毒(?:委员会)?办(?:公室)?副?主任/g, title: 'bureau_head' },
+  { re: /[\u4e00-\u9fa5]{2,8}?(?:省|自治区)公安厅副?厅长/g, title: 'provincial' },
+  { re: /(?:中国)?公安部(?:常务副部长|副部长|部长)/g, title: 'unknown' },
+  {
+    re: /\b(?:Chinese\s+Ambassador|China's\s+Ambassador|Ambassador\s+of\s+(?:the\s+)?(?:People's Republic of\s+)?China)\b/g,
+    title: 'embassy',
+  },
+  {
+    re: /\bDirector(?:[- ]General)?\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Department|Bureau)\s+of\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security/g,
+    title: 'bureau_head',
+  },
+];
+
+/** The last Chinese signer's title in `span` written without a name, if any. */
+function unnamedCnTitle(doc: PreparedText, span: Span): { title: CnTitle; span: Span } | null {
+  const text = doc.text.slice(span.start, span.end);
+  let best: { title: CnTitle; span: Span } | null = null;
+  for (const u of UNNAMED_CN_TITLES) {
+    u.re.lastIndex = 0;
+    for (let m = u.re.exec(text); m !== null; m = u.re.exec(text)) {
+      const start = span.start + m.index;
+      // 越南公安部副部长: the counterpart's.
+      const clause = text.slice(0, m.index);
+      const cut = Math.max(
+        ...['，', '。', '；', '与', '和', '同', ',', ';'].map((c) => clause.lastIndexOf(c)),
+      );
+      if (countriesNamedIn(doc, span.start + cut + 1, start).foreign.size > 0) continue;
+      const title = u.title === 'unknown' ? (zhTitleFrom(m[0]) ?? 'unknown') : u.title;
+      if (best === null || start > best.span.start) {
+        best = { title, span: { start, end: start + m[0].length } };
+      }
+    }
+  }
+  return best;
+}
 
 /** Unnamed representatives signed (双方代表签署, the two sides' representatives signed). */
 export const REPRESENTATIVES =
@@ -462,10 +560,29 @@ export function resolveCnSide(
       ? ''
       : doc.text.slice(document.titleZhSpan.start, document.titleZhSpan.end);
   const sentenceText = doc.text.slice(s.start, s.end);
+  const signers = signersSpan(doc, event);
+  const signedText =
+    signers === null
+      ? sentenceText
+      : `${sentenceText}\n${doc.text.slice(signers.start, signers.end)}`;
+  // The words after the verb that describe a bare document may name its own parties ("… between
+  // Cambodia's General Department of Immigration and China's National Immigration Administration").
+  const describesText =
+    document.titleZhSpan === null &&
+    document.titleEnSpan === null &&
+    document.describes.start >= document.verb.end
+      ? doc.text.slice(document.describes.start, document.describes.end)
+      : '';
   // The document's own title names the parties; the sentence says who signed.
   const body = (title: CnTitle | null): CnSigningBody => {
     if (titleText !== '' && MINISTRY.test(titleText) && !BUREAU.test(titleText)) return 'mps';
     if (titleText !== '' && BUREAU.test(titleText)) return 'mps_bureau';
+    // An ambassador or a bureau head signing on behalf of the ministry, or for it as the party.
+    if (ON_BEHALF_OF_MPS.test(signedText)) return 'mps';
+    if (OWN_PARTIES.test(describesText) && CHINESE_BODY.test(describesText)) {
+      return bodyFromText(describesText);
+    }
+    if (title === 'bureau_head' && MPS_AS_PARTY.test(sentenceText)) return 'mps';
     const fromTitle = title === null ? null : bodyFromTitle(title);
     if (fromTitle !== null) return fromTitle;
     // 双方代表签署: the parties are those the readout named (国家移民管理局与老挝公安部移民局…).
@@ -477,7 +594,6 @@ export function resolveCnSide(
   let sentenceCandidates = findCnCandidates(doc, s.start, s.end);
   if (document.witnessed) {
     // The leaders the sentence names only witnessed: the signers are named elsewhere or not at all.
-    const signers = signersSpan(doc, event);
     if (signers === null) {
       return { signatory: NOBODY, ministerial: null, body: body(null), span: null };
     }
@@ -495,20 +611,35 @@ export function resolveCnSide(
     ...findCnCandidates(doc, event.context.start, event.context.end),
   ];
   const next = followingSentences(doc, event.sentence);
+  const previous = previousSigners(doc, event);
   const pick = chooseCandidate(
-    sentenceCandidates,
-    context,
-    findCnCandidates(doc, next.start, next.end),
+    {
+      inSentence: sentenceCandidates,
+      recent: previous === null ? [] : findCnCandidates(doc, previous.start, previous.end),
+      inContext: context,
+      following: findCnCandidates(doc, next.start, next.end),
+    },
     document.verb.start,
     (c) => TITLE_RANK[finalTitle(c, date)],
   );
   const before = doc.text.slice(s.start, document.verb.start);
   if (sentenceCandidates.length === 0) {
     // 中方由李建华局长签字, "The document was signed in Rome by …": named after the signing.
-    const signers = signersSpan(doc, event);
     const named =
       signers === null ? undefined : findCnCandidates(doc, signers.start, signers.end)[0];
     if (named !== undefined) return finish(named, date, body);
+    // 中国驻塔吉克斯坦大使与…互换了换文, "the Ambassador of China … signed": a title, no name.
+    const unnamed =
+      unnamedCnTitle(doc, { start: s.start, end: document.verb.start }) ??
+      (signers === null ? null : unnamedCnTitle(doc, signers));
+    if (unnamed !== null) {
+      return {
+        signatory: { name_zh: null, name_en: null, title: unnamed.title },
+        ministerial: unnamed.title === 'minister' || unnamed.title === 'executive_vice_minister',
+        body: body(unnamed.title),
+        span: unnamed.span,
+      };
+    }
   }
   // 双方代表签署, 公安部刑事侦查局与…签署: the sentence names who signed, and it was not the
   // minister of the readout.

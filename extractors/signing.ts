@@ -1,6 +1,7 @@
+import { countriesNamedIn } from './countries.js';
 import { documentsIn } from './documents.js';
 import type { PreparedText, Sentence, Span } from './text.js';
-import type { SigningEvent } from './types.js';
+import type { DocMention, SigningEvent } from './types.js';
 import { findVerbs } from './verbs.js';
 
 export { MAY_REPORT_SIGNING } from './verbs.js';
@@ -76,6 +77,39 @@ export function followingSentences(doc: PreparedText, sentence: Sentence): Span 
   return { start: sentence.end, end };
 }
 
+/** A sentence that says who signed (代表…签字, signed on behalf of, 由…签署). */
+const SAYS_WHO_SIGNED = /签|代表|sign|on behalf of|\bfor the (?:Chinese|ministry|MPS)\b/i;
+
+/** The sentences right after `sentence` that say who signed it. */
+function signersAfter(doc: PreparedText, sentence: Sentence): Span[] {
+  const after = followingSentences(doc, sentence);
+  const out: Span[] = [];
+  for (let i = sentence.index + 1; i < doc.sentences.length; i += 1) {
+    const next = doc.sentences[i];
+    if (next === undefined || next.start >= after.end) break;
+    if (SAYS_WHO_SIGNED.test(doc.text.slice(next.start, next.end))) out.push(next);
+  }
+  return out;
+}
+
+/** How many sentences after a signing a definite, passive mention still restates it. */
+const RESTATED_WITHIN = 3;
+const DEFINITE_BEFORE =
+  /(?:\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}|(?:该|此|上述|这份|这一|本)[\u4e00-\u9fa5]{0,4})$/i;
+const PASSIVE_EN = /\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$/i;
+const SIGNED_BY_ZH = /由[^。；]{1,60}?(?:签署|签字|签订)/;
+
+/** A bare document named as the one already reported (the MoU was signed by, 该备忘录由…签署). */
+function restates(doc: PreparedText, d: DocMention, sentence: Sentence): boolean {
+  if (d.titleZhSpan !== null || d.titleEnSpan !== null || d.termSpan === null) return false;
+  const before = doc.text.slice(Math.max(sentence.start, d.termSpan.start - 30), d.termSpan.start);
+  if (!DEFINITE_BEFORE.test(before)) return false;
+  const verbBefore = doc.text.slice(Math.max(sentence.start, d.verb.start - 20), d.verb.start);
+  return (
+    PASSIVE_EN.test(verbBefore) || SIGNED_BY_ZH.test(doc.text.slice(sentence.start, sentence.end))
+  );
+}
+
 /** Lists of links that follow an article on news sites; their headlines report other items. */
 const RELATED_LINKS =
   /^[ \t【[]*(?:相关链接|相关新闻|相关阅读|相关报道|相关稿件|延伸阅读|推荐阅读|热点推荐|往期回顾|Related (?:News|Stories|Articles|Links)|Read more|See also)\s*[】\]]?\s*[:：]?\s*$/im;
@@ -135,14 +169,16 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
     const partyInSentence = PS_PARTY.test(sentenceText) || options.hasMpsOfficial(doc, sentence);
     const psInSentence = partyInSentence || PS_TOPIC.test(sentenceText);
     // Readouts name the public-security party before the signing (Chinese) or just after it
-    // ("… signed the document on behalf of China").
-    const after = followingSentences(doc, sentence);
-    const afterText = doc.text.slice(after.start, after.end);
+    // ("… signed the document on behalf of China"); a later sentence counts only when it says
+    // who signed, not when it reports another meeting (公安部副部长…与…进行了工作会晤).
+    const psAfter = signersAfter(doc, sentence).some(
+      (span) =>
+        PS_PARTY.test(doc.text.slice(span.start, span.end)) || options.hasMpsOfficial(doc, span),
+    );
     const psInContext =
       PS_PARTY.test(contextText) ||
       PS_TOPIC.test(contextText) ||
-      PS_PARTY.test(afterText) ||
-      options.hasMpsOfficial(doc, after) ||
+      psAfter ||
       options.hasMpsOfficial(doc, context) ||
       (headline !== null && options.hasMpsOfficial(doc, headline));
     // Another Chinese ministry, or Taiwan's or Hong Kong's own police, signing: not MPS's.
@@ -150,6 +186,31 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
     if (NOT_MPS_PARTY.test(sentenceText) && !MPS_PARTY.test(`${sentenceText}\n${titleText}`))
       continue;
     if (!psInSentence && !psInContext) continue;
+    // Two other governments signing (老挝和泰国签署…, Laos and Thailand signed …): China is no
+    // party, whatever the subject (禁毒) or the police named.
+    const chinaNamed = (span: Span): boolean =>
+      countriesNamedIn(doc, span.start, span.end).china ||
+      MPS_PARTY.test(doc.text.slice(span.start, span.end)) ||
+      options.hasMpsOfficial(doc, span);
+    const subject = countriesNamedIn(doc, sentence.start, verb.start);
+    if (
+      subject.foreign.size >= 2 &&
+      !chinaNamed(sentence) &&
+      !chinaNamed(context) &&
+      (headline === null || !chinaNamed(headline))
+    ) {
+      continue;
+    }
+    // 「臺灣與史瓦帝尼警政合作協定」: a title whose parties are two others is not MPS's document.
+    docs = docs.filter((d) => {
+      const t = d.titleZhSpan ?? d.titleEnSpan;
+      if (t === null) return true;
+      const named = countriesNamedIn(doc, t.start, t.end);
+      return (
+        named.china || named.foreign.size < 2 || MPS_PARTY.test(doc.text.slice(t.start, t.end))
+      );
+    });
+    if (docs.length === 0) continue;
     const inHeadline =
       headline !== null && sentence.start >= headline.start && sentence.end <= headline.end;
     if (inHeadline && headline !== null) {
@@ -158,6 +219,18 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
       const leadText = lead === undefined ? '' : doc.text.slice(lead.start, lead.end);
       const otherLead = OTHER_MINISTRY.test(leadText) || NOT_MPS_PARTY.test(leadText);
       if (otherLead && !PS_PARTY.test(leadText) && !partyInSentence) continue;
+    }
+    // "The MoU was signed by …", 该备忘录由…签署: the document just reported, said again with who
+    // signed it; not another one.
+    const previous = events.at(-1);
+    if (
+      previous !== undefined &&
+      !inHeadline &&
+      !previous.inHeadline &&
+      sentence.index - previous.sentence.index <= RESTATED_WITHIN &&
+      docs.every((d) => restates(doc, d, sentence))
+    ) {
+      continue;
     }
     events.push({
       sentence,

@@ -1,6 +1,7 @@
 import { TOPICS, type Topic } from '../schemas/codes.js';
 import { agencySpans } from './counterparts.js';
 import raw from './data/topics.json' with { type: 'json' };
+import { findDocTerms } from './doctype.js';
 import { guard, KeywordMatcher, type Match } from './matcher.js';
 import { followingSentences } from './signing.js';
 import { inRange, type PreparedText, regionsOf, type Span } from './text.js';
@@ -106,7 +107,14 @@ export function topicsIn(
   const hits: Match<readonly TopicCode[]>[] = [];
   for (const span of spans) {
     for (const m of inRange(page, span.start, span.end)) {
-      const hidden = masked.filter((x) => x.start < m.end && m.start < x.end);
+      // An agency name hides the topic words inside it (移民 in 移民与人口部), not a topic term
+      // that contains it (joint police patrols, 警察培训).
+      const hidden = masked.filter(
+        (x) =>
+          x.start < m.end &&
+          m.start < x.end &&
+          !(m.start <= x.start && x.end <= m.end && m.end - m.start > x.end - x.start),
+      );
       if (hidden.length === 0) hits.push(m);
       // 警察培训 minus the agency 警察 still says 培训.
       else
@@ -142,27 +150,84 @@ const DOC_WORD_EN =
   '(?:MoUs?|MOUs?|memorand\\w*|agreements?|protocols?|plans?|minutes|statements?|letters?|arrangements?|deals?|pacts?|certificates?|lists?|documents?|accords?|programmes?|programs?)';
 /** Sentences right after the signing that describe the document just signed. */
 const REFERS_BACK = new RegExp(
-  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:two\\s+|new\\s+|renewed\\s+)?${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b|(?:The\\s+two|Both)\\s+(?:sides|ministers|ministries|parties)\\s+(?:also\\s+)?agreed\\b)`,
+  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:(?:two|new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b|(?:The\\s+two|Both)\\s+(?:sides|ministers|ministries|parties)\\s+(?:also\\s+)?agreed\\b)`,
 );
+/**
+ * The document named again a few sentences on (根据该备忘录…, Under the MoU …, The joint statement
+ * commits …): it still describes the document, even after sentences about something else.
+ */
+const NAMES_IT_AGAIN = new RegExp(
+  `^(?:(?:据|根据|按照|依据)?(?:该|此|上述|这份|这一)(?:份)?[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}|(?:Under|Through|With)\\s+the\\s+(?:(?:new|joint|bilateral|\\w+)\\s+){0,2}${DOC_WORD_EN}\\b|The\\s+(?:(?:new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\s+(?!was\\b|were\\b|had\\b))`,
+  'i',
+);
+/** What supplies handed over are for (此次移交的物资…将用于…, the equipment will help …). */
+const SUPPLIES_FOR =
+  /(?:物资|装备|设备|器材|车辆)[^。]{0,60}?(?:用于|用来|有助于|帮助|支持|提升|服务于)|\b(?:equipment|supplies|materials|vehicles|items)\b[^.]{0,80}?\b(?:will (?:be used|help|support|boost|enhance|strengthen)|to (?:support|help|boost|enhance|strengthen)|for (?:use in|the fight against|combating))/i;
+/** How far after the signing a sentence that names the document again is still read. */
+const NAMED_AGAIN_SENTENCES = 6;
 /**
  * Sentences that only say who signed, who attended, or when the document was first signed: the
  * sentence after them may still say what the document is about.
  */
 const PASSING =
-  /\bwas\s+signed\b|由[^。]{0,40}(?:签署|签字)|出席|attended|\bfirst\s+signed\b|签字仪式|signing ceremony/i;
+  /\bwas\s+signed\b|由[^。]{0,40}(?:签署|签字)|出席|attended|\bwitness(?:ed|es)\b|见证|\bfirst\s+signed\b|签字仪式|signing ceremony/i;
 const MENTIONS_DOCUMENT = new RegExp(`${DOC_WORD_ZH}|\\b${DOC_WORD_EN}\\b`, 'i');
+const A_NEW_ITEM = /^(?:\d{1,2}月\d{1,2}日|[A-Z]{3,}[A-Z ,]*\(|[A-Z][a-z]+,\s+\w+\.?\s+\d{1,2})/;
 
-/** The sentences right after the signing that refer back to the document (该备忘录…, The MoU …). */
-export function referringBack(doc: PreparedText, event: SigningEvent): Span[] {
+/**
+ * The sentences after the signing that refer back to the document (该备忘录…, The MoU …): right
+ * after it, or a few sentences on when they name it again; for a handover, those that say what
+ * the supplies are for.
+ */
+export function referringBack(
+  doc: PreparedText,
+  event: SigningEvent,
+  document?: DocMention,
+): Span[] {
   const out: Span[] = [];
-  for (let i = event.sentence.index + 1; i <= event.sentence.index + 3; i += 1) {
+  let adjacent = true;
+  const last = event.sentence.index + NAMED_AGAIN_SENTENCES;
+  for (let i = event.sentence.index + 1; i <= last; i += 1) {
     const next = doc.sentences[i];
     if (next === undefined) break;
     const text = doc.text.slice(next.start, next.end);
-    if (REFERS_BACK.test(text) && !PASSING.test(text)) out.push(next);
-    else if (!PASSING.test(text) && !MENTIONS_DOCUMENT.test(text)) break;
+    if (A_NEW_ITEM.test(text)) break;
+    const passing = PASSING.test(text);
+    if (adjacent && REFERS_BACK.test(text) && !passing) {
+      if (namesThisKind(doc, next, event, document)) out.push(next);
+      continue;
+    }
+    if (!passing && !MENTIONS_DOCUMENT.test(text)) adjacent = false;
+    if (passing) continue;
+    if (NAMES_IT_AGAIN.test(text) && namesThisKind(doc, next, event, document)) out.push(next);
+    else if (document !== undefined && aboutSupplies(doc, document) && SUPPLIES_FOR.test(text)) {
+      out.push(next);
+    }
   }
   return out;
+}
+
+const SUPPLY_WORDS = /物资|装备|设备|器材|equipment|supplies|materials/i;
+
+/** A handover, or a document named for supplies (援助警用物资的换文, notes on police equipment). */
+function aboutSupplies(doc: PreparedText, document: DocMention): boolean {
+  if (document.type === 'supply_handover') return true;
+  const named = document.titleZhSpan ?? document.titleEnSpan ?? document.describes;
+  return SUPPLY_WORDS.test(doc.text.slice(named.start, named.end));
+}
+
+/** "Under the MoU" on a page that also signed a plan describes the MoU, not the plan. */
+function namesThisKind(
+  doc: PreparedText,
+  sentence: Span,
+  event: SigningEvent,
+  document: DocMention | undefined,
+): boolean {
+  if (document === undefined) return true;
+  const kinds = new Set(event.docs.map((d) => d.type));
+  if (kinds.size < 2) return true;
+  const named = findDocTerms(doc, sentence.start, Math.min(sentence.end, sentence.start + 40))[0];
+  return named === undefined || named.value === document.type;
 }
 
 /** What names a document: its title after 关于 (the parties' names are not its subject). */
@@ -193,7 +258,7 @@ export function topicsFor(
     masked.push(
       ...meetingNames(doc, Math.min(naming.start, event.context.start), event.sentence.end),
     );
-  const follow = referringBack(doc, event);
+  const follow = referringBack(doc, event, document);
   const own = topicsIn(doc, [naming, ...follow], masked);
   const readout = (): TopicResult => {
     const spans = readoutSpans(doc, event, document);
@@ -219,8 +284,17 @@ export function topicsFor(
   if (own.topics[0] !== 'generic') return own;
   const before = readout();
   if (before.topics[0] !== 'generic') return before;
+  // The readout after it, less the sentences about another document signed with it.
   const after = followingSentences(doc, event.sentence);
-  return topicsIn(doc, [after], masked);
+  const spans: Span[] = [];
+  for (let i = event.sentence.index + 1; i < doc.sentences.length; i += 1) {
+    const x = doc.sentences[i];
+    if (x === undefined || x.start >= after.end) break;
+    const text = doc.text.slice(x.start, x.end);
+    const refers = REFERS_BACK.test(text) || NAMES_IT_AGAIN.test(text);
+    if (!refers || namesThisKind(doc, x, event, document)) spans.push(x);
+  }
+  return topicsIn(doc, spans, masked);
 }
 
 const MEETING_WORD =
@@ -295,6 +369,6 @@ function readoutSpans(doc: PreparedText, event: SigningEvent, document: DocMenti
     cursor = o.end;
   }
   spans.push({ start: cursor, end: s.end });
-  spans.push(...referringBack(doc, event));
+  spans.push(...referringBack(doc, event, document));
   return spans;
 }

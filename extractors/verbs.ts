@@ -147,14 +147,20 @@ export function witnessedAt(
     if (presence === null) witness = sentence.start + m.index;
   }
   if (witness === -1) return false;
-  // 见证了…的签署 is the witnessing itself, not a signing by the subject.
+  // 见证了…的签署 is the witnessing itself, not a signing by the subject; 见证越南公安部与中国公安部签署
+  // names the parties whose people signed while the leaders watched.
   const plainBefore = verbs.some(
     (v) =>
       !v.witnessed &&
       v.end <= pos &&
       v.start > witness &&
       doc.text[v.start - 1] !== '的' &&
-      !/^\s*(?:仪式|ceremony)/.test(doc.text.slice(v.end, v.end + 8)),
+      !/^\s*(?:仪式|ceremony)/.test(doc.text.slice(v.end, v.end + 8)) &&
+      !BODIES_ONLY.test(doc.text.slice(witness, v.start)),
   );
   return !plainBefore;
 }
+
+/** 见证[了]X与Y签署 where X and Y are bodies (部, 局, 双方), not people. */
+const BODIES_ONLY =
+  /^见证(?:了)?(?:双方)?[^，。；]{0,40}?(?:部|局|厅|署|委员会|中心|部门|机构|政府|警方|双方|两国|双方代表|代表)\s*(?:共同|正式)?$/;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTitle, findDocTerms } from '../../../extractors/doctype.js';
+import { classifyTitle, codedTermSpan, findDocTerms } from '../../../extractors/doctype.js';
+import { extract } from '../../../extractors/index.js';
 import { prepare } from '../../../extractors/text.js';
 
 function typesIn(text: string): [string, string][] {
@@ -74,5 +75,48 @@ describe('classifyTitle', () => {
     ).toBe('mou');
     expect(titleType('中吉两国内务部门边境合作议定书')).toBe('protocol');
     expect(titleType('人民日报')).toBeUndefined();
+  });
+});
+
+describe('doc_type_term: the document word as DESIGN.md lists it', () => {
+  const terms = (text: string) =>
+    extract({ text, published: '2019-05-10' }).agreements.map((a) => a.doc_type_term);
+  const MEETING = '5月9日，国务委员、公安部部长赵克志在北京与白俄罗斯内务部长卡拉耶夫举行会谈。';
+
+  it('codes the longest listed word a term ends in (合作协议 -> 协议, 合作意向书 -> 意向书)', () => {
+    expect(
+      terms(
+        `${MEETING}会后，双方签署了《中华人民共和国公安部与白俄罗斯共和国内务部关于打击网络犯罪的合作协议》。`,
+      ),
+    ).toEqual(['协议']);
+    expect(terms(`${MEETING}会后，双方签署了警务合作意向书。`)).toEqual(['意向书']);
+    expect(terms(`${MEETING}会后，双方签署了《中白警务合作协议书》。`)).toEqual(['协议书']);
+  });
+
+  it('keeps a listed word that is longer (合作协定, 合作计划) and an unlisted term as written', () => {
+    expect(
+      terms(
+        `${MEETING}会后，双方签署了《中华人民共和国政府和白俄罗斯共和国政府打击犯罪合作协定》。`,
+      ),
+    ).toEqual(['合作协定']);
+    expect(terms(`${MEETING}会后，双方签署了《2020—2021年合作计划》。`)).toEqual(['合作计划']);
+    expect(terms(`${MEETING}会后，双方签署了《关于边境执法的合作备忘录》。`)).toEqual([
+      '合作备忘录',
+    ]);
+    expect(
+      terms(
+        'MINSK, May 9 (Xinhua) -- Chinese Minister of Public Security Zhao Kezhi and Belarusian Interior Minister Yuri Karayev on Thursday signed a cooperation agreement on fighting cybercrime.',
+      ),
+    ).toEqual(['cooperation agreement']);
+  });
+
+  it('cuts the term in the page’s own script', () => {
+    expect(
+      terms(
+        '國務委員、公安部部長趙克志9日在北京與匈牙利內政部長平特爾舉行會談。會後，雙方簽署了《中華人民共和國公安部與匈牙利內政部警務合作協議》。',
+      ),
+    ).toEqual(['協議']);
+    const doc = prepare('合作協議', null, null);
+    expect(codedTermSpan(doc, { start: 0, end: 4 })).toEqual({ start: 2, end: 4 });
   });
 });

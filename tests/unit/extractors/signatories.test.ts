@@ -142,3 +142,84 @@ describe('counterpart signatory and agency', () => {
     expect(r.cn_signatory.title).toBe('minister');
   });
 });
+
+describe('Chinese signatory: who signed, not who was there', () => {
+  it('leaves a document two bodies signed before the ministers unsigned by them (见证X部与Y部签署)', () => {
+    const found = extract({
+      text: '11月5日，柬埔寨副首相兼内政大臣苏庆与中国公安部部长赵克志在金边共同主持两国执法合作会议。会议结束后，苏庆大臣与赵克志部长签署了会议纪要，并共同见证柬埔寨内政部与中国公安部签署《关于打击网络赌博犯罪的合作备忘录》。',
+      published: '2019-11-06',
+    }).agreements;
+    const minutes = found.find((r) => r.doc_type === 'meeting_minutes');
+    const mou = found.find((r) => r.doc_type === 'mou');
+    expect(minutes?.cn_signatory).toEqual({
+      name_zh: '赵克志',
+      name_en: 'Zhao Kezhi',
+      title: 'minister',
+    });
+    expect(minutes?.counterpart_signatory).toEqual({ name: '苏庆', rank: 'ministerial' });
+    expect(mou?.cn_signatory.title).toBe('unknown');
+    expect(mou?.counterpart_signatory).toEqual({ name: null, rank: 'unknown' });
+  });
+
+  it('codes an ambassador named only by title, not the minister of an earlier sentence', () => {
+    const found = extract({
+      text: '国务委员、公安部部长王小洪与老挝公安部部长维莱在北京签署了《中老警务合作谅解备忘录》。同日，中国驻老挝大使与老挝外交部副部长在万象互换了关于中方向老方援助警用装备的换文。',
+      published: '2023-04-12',
+    }).agreements;
+    const notes = found.find((r) => r.doc_type === 'exchange_of_notes');
+    expect(notes?.cn_signatory).toEqual({ name_zh: null, name_en: null, title: 'embassy' });
+    expect(notes?.cn_signing_body).toBe('embassy');
+    expect(notes?.counterpart_signatory).toEqual({ name: null, rank: 'vice_ministerial' });
+    expect(notes?.counterpart_agency).toBe('Ministry of Foreign Affairs of Laos');
+  });
+
+  it('codes an ambassador signing on behalf of the ministry as the ministry’s document', () => {
+    const r = first(
+      'KAMPALA, June 3 -- Uganda and China on Monday signed an agreement on police cooperation at the Ministry of Internal Affairs. The agreement was signed by Internal Affairs Minister Jeje Odongo and the Chinese Ambassador to Uganda on behalf of the Ministry of Public Security of China.',
+      '2019-06-04',
+    );
+    expect(r.cn_signatory).toEqual({ name_zh: null, name_en: null, title: 'embassy' });
+    expect(r.cn_signing_body).toBe('mps');
+    expect(r.counterpart_signatory).toEqual({ name: 'Jeje Odongo', rank: 'ministerial' });
+  });
+
+  it('codes an unnamed bureau director who signed for the ministry as a bureau head of the ministry', () => {
+    const r = first(
+      "Amman, Sept. 9 -- Jordan's Public Security Directorate signed on Sunday a protocol on police training with the Ministry of Public Security of China. The protocol was signed by Brigadier General Omar Khalid Haddad and the Director General of the Criminal Investigation Bureau of the Ministry of Public Security.",
+      '2019-09-09',
+    );
+    expect(r.cn_signatory).toEqual({ name_zh: null, name_en: null, title: 'bureau_head' });
+    expect(r.cn_signing_body).toBe('mps');
+    expect(r.counterpart_signatory).toEqual({ name: 'Omar Khalid Haddad', rank: 'other' });
+    expect(r.counterpart_agency).toBe('Public Security Directorate of Jordan');
+  });
+
+  it('finds a bureau head named with the title in the readout and alone at the signing', () => {
+    const r = first(
+      '中泰警方会谈在曼谷举行\n6月12日，公安部国际合作局局长王建新与泰国移民局局长在曼谷举行会谈。\n会谈结束时，王建新与对方签署了《中华人民共和国公安部国际合作局与泰王国移民局合作会谈纪要》。',
+      '2019-06-13',
+    );
+    expect(r.cn_signatory).toEqual({ name_zh: '王建新', name_en: null, title: 'bureau_head' });
+    expect(r.cn_signing_body).toBe('mps_bureau');
+  });
+
+  it('codes a handover the ministry gives as the ministry’s, whoever of a bureau attends', () => {
+    const r = first(
+      '中国援老挝警用物资交接仪式在万象举行\n2021年5月18日，中国公安部援助老挝公安部执法物资交接仪式在万象举行。公安部禁毒局副局长率工作组出席。\n仪式上，双方代表签署了交接证书。',
+      '2021-05-19',
+    );
+    expect(r.cn_signing_body).toBe('mps');
+  });
+
+  it('takes the signers of the document just signed for the next one (两人还签署了)', () => {
+    const found = extract({
+      text: '4月8日，国务委员、公安部部长郭声琨在雅加达与印度尼西亚政治法律安全统筹部长卢胡特举行会谈。会谈后，郭声琨与印度尼西亚国家警察总长巴德罗丁签署了《中国公安部与印尼国家警察关于打击跨国犯罪的谅解备忘录》。两人还签署了《2015—2016年禁毒合作行动计划》。',
+      published: '2015-04-09',
+    }).agreements;
+    expect(found.map((r) => r.counterpart_signatory)).toEqual([
+      { name: '巴德罗丁', rank: 'other' },
+      { name: '巴德罗丁', rank: 'other' },
+    ]);
+    expect(found.map((r) => r.cn_signatory.name_zh)).toEqual(['郭声琨', '郭声琨']);
+  });
+});

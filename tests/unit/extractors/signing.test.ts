@@ -156,3 +156,64 @@ describe('signing events', () => {
     ]);
   });
 });
+
+describe('signings China is no party to', () => {
+  it('drops two other governments signing, whatever the subject or the police named', () => {
+    expect(
+      events(
+        '新华社乌兰巴托6月3日电 蒙古国和吉尔吉斯斯坦2日在乌兰巴托签署了两国警察部门打击毒品走私合作协议。蒙古国警察总局局长和吉尔吉斯斯坦内务部副部长代表两国签字。',
+      ),
+    ).toEqual([]);
+    expect(
+      events(
+        'VIENTIANE, March 4 -- Vietnam and Cambodia on Tuesday signed a memorandum of understanding on police cooperation against drug trafficking in their border provinces.',
+      ),
+    ).toEqual([]);
+  });
+
+  it('drops a document whose title names two other parties (Taiwan and its partner)', () => {
+    expect(
+      events(
+        '（中央社記者台北5日電）內政部長今天與來訪的巴拉圭國家警察總監簽署「臺灣與巴拉圭警政合作協定」，雙方將加強打擊犯罪情資交換。',
+      ),
+    ).toEqual([]);
+  });
+
+  it('drops a ceremony of other ministries when the police official only met someone', () => {
+    expect(
+      events(
+        '5月10日，国务院总理在内罗毕与肯尼亚总统举行会谈。会谈后，两国领导人出席了合作文件签字仪式。随访的公安部副部长当天与肯尼亚内政部官员进行了工作会晤。',
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps a signing whose public-security party the next sentence names as signer', () => {
+    expect(
+      events(
+        'Serbia and China signed a protocol on police cooperation in Belgrade on Friday. It was signed on behalf of China by Vice Minister of Public Security Lin Rui.',
+      ),
+    ).toHaveLength(1);
+  });
+});
+
+describe('one document reported twice', () => {
+  it('reads "The MoU was signed by …" as the document just reported, not another one', () => {
+    const found = events(
+      'Ghana and China on Thursday signed a Memorandum of Understanding on Police Training in Accra. The MoU was signed by the Inspector-General of Police and the Chinese Ambassador.',
+    );
+    expect(found).toHaveLength(1);
+    expect(
+      events(
+        `${READOUT}会后，双方签署了禁毒合作谅解备忘录。该备忘录由两国公安部副部长代表双方签署。`,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('still reads a second document signed in a later sentence', () => {
+    expect(
+      events(
+        `${READOUT}会后，双方签署了禁毒合作谅解备忘录。双方还签署了《2020—2022年警务合作计划》。`,
+      ),
+    ).toHaveLength(2);
+  });
+});
