@@ -77,6 +77,10 @@ mark sup{font-size:.65rem;color:#6b4e00;margin-left:2px;font-family:ui-monospace
 iframe.snap{width:100%;height:360px;border:0;border-top:1px dashed var(--line);background:#fff}
 details>summary{cursor:pointer;font-weight:600}
 .cmp td,.cmp th{font-size:.9rem}
+.srcdiff{white-space:normal;font-size:.9rem;line-height:1.6;background:#fafbfd;border:1px solid var(--line);border-radius:6px;padding:8px 10px;max-height:300px;overflow:auto}
+.srcdiff>*{display:block}
+.srcdiff ins{text-decoration:none;background:#e6f6e6}
+.srcdiff del{text-decoration:line-through;color:#8a2b2b;background:#fdecec}
 .cmp tr.diff td{background:#fff4e5}
 .cmp tr.diff td.field{box-shadow:inset 3px 0 0 #f08c00}
 .editgrid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:8px 14px}

@@ -115,6 +115,38 @@ ${
 </section>`;
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+const KEEP_LABEL: Record<ReviewItem['kind'], string> = {
+  conflict: "Keep the record's value",
+  extractor_disagreement: "Keep the rules' value",
+  source_changed: 'Seen: the record stands',
+};
+
+/**
+ * A re-crawled source page that changed: the page, both stored versions (sandboxed snapshot
+ * links) and the sentences that changed, removed ones then added ones.
+ */
+function sourceChange(d: Record<string, unknown>): SafeHtml {
+  const url = typeof d['url'] === 'string' ? d['url'] : null;
+  // Pages re-crawled carry old_/new_snapshot_sha256; a report joining a record, before/after.
+  const version = (keys: readonly string[], label: string) => {
+    const sha = keys.map((k) => d[k]).find((v) => typeof v === 'string');
+    return typeof sha === 'string' && SHA256.test(sha)
+      ? h` <a href="/snapshots/${sha}" target="_blank" rel="noopener">${label}</a>`
+      : '';
+  };
+  const diff = typeof d['diff'] === 'string' ? d['diff'].split('\n') : [];
+  const line = (l: string) =>
+    l.startsWith('+ ')
+      ? h`<ins>${l}</ins>`
+      : l.startsWith('- ')
+        ? h`<del>${l}</del>`
+        : h`<span>${l}</span>`;
+  return h`<p class="small">${url === null ? 'The source page' : h`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`} changed since this record was coded:${version(['old_snapshot_sha256', 'before'], 'before')}${version(['new_snapshot_sha256', 'after'], 'after')}</p>
+${diff.length === 0 ? '' : h`<div class="srcdiff">${diff.map(line)}</div>`}`;
+}
+
 function itemBlock(
   item: ReviewItem,
   ctx: PageContext,
@@ -124,16 +156,21 @@ function itemBlock(
   const d = item.details;
   const open = item.status === 'open';
   const pair =
-    'canonical' in d || 'candidate' in d
-      ? h`<table class="cmp"><tbody><tr class="diff"><th scope="row">record</th><td>${show(d['canonical'])}</td></tr>
+    item.kind === 'source_changed'
+      ? sourceChange(d)
+      : item.kind === 'extractor_disagreement'
+        ? h`<table class="cmp"><tbody><tr class="diff"><th scope="row">rules</th><td>${show(d['rules'])}</td></tr>
+<tr class="diff"><th scope="row">model</th><td><strong>${show(d['llm'])}</strong></td></tr></tbody></table>`
+        : 'canonical' in d || 'candidate' in d
+          ? h`<table class="cmp"><tbody><tr class="diff"><th scope="row">record</th><td>${show(d['canonical'])}</td></tr>
 <tr class="diff"><th scope="row">${typeof d['candidate_url'] === 'string' ? h`<a href="${d['candidate_url']}" rel="noopener noreferrer nofollow" target="_blank">source</a>` : 'source'}</th><td><strong>${show(d['candidate'])}</strong></td></tr></tbody></table>`
-      : h`<pre class="code">${JSON.stringify(d, null, 1)}</pre>`;
+          : h`<pre class="code">${JSON.stringify(d, null, 1)}</pre>`;
   return h`<div class="panel"><div class="itemhead"><span class="badge conflict">${item.kind}</span> <strong>${item.field ?? ''}</strong>
 <span class="muted small">${item.status}${item.resolvedBy === null ? '' : ` by ${item.resolvedBy}`}</span></div>${pair}
 ${
   open && a.status === 'pending'
     ? h`<form method="post" action="/items/${a.id}/review-items/${item.id}" class="actions-inline">${csrfField(ctx)}${filters}<input type="hidden" name="version" value="${a.version}">
-<button name="choice" value="keep" type="submit">Keep the record's value</button>${'candidate' in d && item.field !== null ? h` <button name="choice" value="take" type="submit" class="accent">Use the source's value</button>` : ''}</form>`
+<button name="choice" value="keep" type="submit">${KEEP_LABEL[item.kind]}</button>${'candidate' in d && item.field !== null ? h` <button name="choice" value="take" type="submit" class="accent">Use the source's value</button>` : ''}</form>`
     : ''
 }</div>`;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAgreement } from '../../../storage/agreements.js';
 import { createAssignments, getAssignment } from '../../../storage/assignments.js';
+import { addReviewItem } from '../../../storage/review-items.js';
 import { type RunningReviewServer, SNAPSHOT_CSP, startReviewServer } from '../../../web/server.js';
 import { codedRecord } from '../../helpers/records.js';
 import { tempApp } from '../../helpers/temp.js';
@@ -222,6 +223,42 @@ describe('the review server', () => {
     expect(SNAPSHOT_CSP).toContain("default-src 'none'; img-src data:; style-src 'unsafe-inline'");
     expect(snap.res.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await c.req(`/snapshots/${'0'.repeat(64)}`)).res.status).toBe(404);
+  });
+
+  it('shows what changed on a source page and what the model coded differently, readably and escaped', async () => {
+    const id = await addRecord(
+      app,
+      codedRecord({ counterpart_countries: ['KHM'], region: 'southeast_asia' }),
+      [{ url: 'http://mps.test/changed', text: '签署了谅解备忘录' }],
+    );
+    await addReviewItem(app.db, {
+      agreementId: id,
+      kind: 'source_changed',
+      field: null,
+      details: {
+        url: 'http://mps.test/changed',
+        old_snapshot_sha256: sha,
+        new_snapshot_sha256: 'f'.repeat(64),
+        diff: '- 访华期间，双方将赴云南参观。\n+ 访华期间，双方将赴云南、广西参观。\n+ <b>新增</b>一句。',
+      },
+    });
+    await addReviewItem(app.db, {
+      agreementId: id,
+      kind: 'extractor_disagreement',
+      field: 'doc_type',
+      details: { field: 'doc_type', rules: 'mou', llm: 'protocol', url: 'http://mps.test/changed' },
+    });
+    const c = new Client(server.url);
+    await c.signIn('ann', 'correct horse battery');
+    const page = (await c.req(`/items/${id}`)).text;
+    expect(page).toContain('<del>- 访华期间，双方将赴云南参观。</del>');
+    expect(page).toContain('<ins>+ 访华期间，双方将赴云南、广西参观。</ins>');
+    expect(page).toContain('<ins>+ &lt;b&gt;新增&lt;/b&gt;一句。</ins>');
+    expect(page).toContain(`<a href="/snapshots/${sha}" target="_blank" rel="noopener">before</a>`);
+    expect(page).toContain('Seen: the record stands');
+    expect(page).toMatch(/<th scope="row">rules<\/th><td>mou<\/td>/);
+    expect(page).toMatch(/<th scope="row">model<\/th><td><strong>protocol<\/strong><\/td>/);
+    expect(page).toMatch(/Keep the rules(&#39;|&#x27;|') value/);
   });
 
   it('ends an expired session and says so on the sign-in page', async () => {
