@@ -322,7 +322,7 @@ function linkDensity(root: Element, texts: Map<Element, BlockText>): number {
  * a container holds, not any one paragraph's length. Link-heavy containers (menus, "related
  * news") are discounted by their link density.
  */
-function mainContainers(body: Element): Element[] {
+function mainContainers(body: Element, headline: Element | null): Element[] {
   const texts = blockTexts(body);
   const scores = new Map<Element, number>();
   const credit = (el: Element | null, amount: number) => {
@@ -335,6 +335,13 @@ function mainContainers(body: Element): Element[] {
     credit(container, own);
     credit(containerOf(container), own / 2);
   }
+  // The article goes with its headline: a container holding the headline counts half again, so
+  // a long paragraph elsewhere (a minister's biography in a sidebar) does not beat the short
+  // paragraphs of the report itself.
+  const withHeadline = headline === null ? new Set<Element>() : ancestorsOf(headline);
+  for (const [el, score] of scores) {
+    if (withHeadline.has(el)) scores.set(el, score * HEADLINE_BONUS);
+  }
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
   let best: Element | null = null;
   let bestScore = 0;
@@ -346,17 +353,63 @@ function mainContainers(body: Element): Element[] {
     }
   }
   if (best === null) return [body];
+  const chosen = best;
   // An article split by an image or a page widget continues in a sibling container.
-  const parent = best.parent;
-  if (parent === null || !('children' in parent)) return [best];
-  return parent.children.filter(
-    (sibling): sibling is Element =>
-      sibling === best ||
-      (isElement(sibling) &&
-        CONTAINER_TAGS.has(tagOf(sibling)) &&
-        (scores.get(sibling) ?? 0) * (1 - linkDensity(sibling, texts)) >= bestScore * 0.25 &&
-        linkDensity(sibling, texts) < 0.3),
-  );
+  const parent = chosen.parent;
+  const roots =
+    parent === null || !('children' in parent)
+      ? [chosen]
+      : parent.children.filter(
+          (sibling): sibling is Element =>
+            sibling === chosen ||
+            (isElement(sibling) &&
+              CONTAINER_TAGS.has(tagOf(sibling)) &&
+              (scores.get(sibling) ?? 0) * (1 - linkDensity(sibling, texts)) >= bestScore * 0.25 &&
+              linkDensity(sibling, texts) < 0.3),
+        );
+  // Missing the report costs more than keeping some extra prose: when the headline's own
+  // container holds text of its own beyond the headline and lost, it is kept as well.
+  if (headline !== null && !roots.some((r) => withHeadline.has(r))) {
+    const home = [...withHeadline].find((el) => scores.has(el) && !ancestorsOf(chosen).has(el));
+    const headlineLetters = texts.get(headline)?.own ?? 0;
+    if (
+      home !== undefined &&
+      (scores.get(home) ?? 0) / HEADLINE_BONUS - headlineLetters >= MIN_HEADLINE_PROSE &&
+      linkDensity(home, texts) < 0.3
+    ) {
+      roots.push(home);
+      roots.sort(documentOrder);
+    }
+  }
+  return roots;
+}
+
+const HEADLINE_BONUS = 1.5;
+/** Letters besides the headline that make the headline's container worth keeping. */
+const MIN_HEADLINE_PROSE = 40;
+
+/** `el` and every element above it. */
+function ancestorsOf(el: Element): Set<Element> {
+  const out = new Set<Element>();
+  for (let n: AnyNode | null = el; n !== null; n = n.parent) if (isElement(n)) out.add(n);
+  return out;
+}
+
+/** Document order of two elements, neither inside the other. */
+function documentOrder(a: Element, b: Element): number {
+  const path = (el: Element) => {
+    const p: AnyNode[] = [];
+    for (let n: AnyNode | null = el; n !== null; n = n.parent) p.unshift(n);
+    return p;
+  };
+  const pa = path(a);
+  const pb = path(b);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  const parent = pa[i - 1];
+  if (parent === undefined || !('children' in parent)) return 0;
+  const siblings: AnyNode[] = parent.children;
+  return siblings.indexOf(pa[i] as AnyNode) - siblings.indexOf(pb[i] as AnyNode);
 }
 
 /**
@@ -870,7 +923,7 @@ function parseDocument(
   const jsonLdPublished = jsonLdDate($);
 
   $(REMOVE_ALWAYS).remove();
-  const { title } = chooseTitle($, meta);
+  const { title, element: headline } = chooseTitle($, meta);
   const body = $('body').get(0) ?? null;
   const pageText = textLines(body === null ? $.root().toArray() : [body]).join('\n');
   const published = publishedDate(meta, jsonLdPublished, pageText, title, url);
@@ -881,11 +934,14 @@ function parseDocument(
   }
   if (roots.length === 0) {
     $(REMOVE_FOR_TEXT).remove();
-    if (body !== null) roots = mainContainers(body);
+    if (body !== null) roots = mainContainers(body, headline?.parent == null ? null : headline);
   }
   let paragraphs = textLines(roots.length > 0 ? roots : $.root().toArray());
-  if (title !== null && paragraphs[0] !== undefined && compact(paragraphs[0]) === compact(title)) {
-    paragraphs = paragraphs.slice(1);
+  if (title !== null) {
+    // The headline leads the text once (the body may repeat it after a sidebar kept with it).
+    const once = compact(title);
+    const at = paragraphs.findIndex((p) => compact(p) === once);
+    if (at !== -1) paragraphs = [...paragraphs.slice(0, at), ...paragraphs.slice(at + 1)];
   }
   const text = (title === null ? paragraphs : [title, ...paragraphs]).join('\n');
   return { url, title, text, published, links };

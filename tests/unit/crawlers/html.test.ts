@@ -60,6 +60,22 @@ describe('parseHtml on a Chinese government article', () => {
     }
   });
 
+  it('keeps the short paragraphs under the headline even when a sidebar holds a longer one', () => {
+    const bio =
+      '王小洪，男，汉族，1957年7月出生，福建福清人，1975年8月参加工作，1982年6月加入中国共产党，吉林大学法学专业毕业，在职研究生学历，法学博士。现任国务委员，公安部党委书记、部长，国家总督察。曾任福建省公安厅副厅长，福州市副市长、公安局局长，河南省副省长、公安厅厅长，北京市副市长、公安局局长，公安部常务副部长等职务。';
+    const html = `<html><head><title>公安部与白俄罗斯内务部签署合作文件_中华人民共和国公安部</title></head><body>
+<div class="wrap"><div class="left"><div class="box"><h3>部长信息</h3><p>${bio}</p></div></div>
+<div class="right"><h2>公安部与白俄罗斯内务部签署合作文件</h2><p class="date">2023-11-15</p>
+<p>　　11月14日，公安部副部长林锐在京与白俄罗斯内务部第一副部长举行会谈。</p>
+<p>　　双方就深化执法合作交换意见。</p>
+<p>　　会谈后，双方签署了《2024－2025年合作计划》。</p></div></div></body></html>`;
+    const lines = parseHtml(html, MPS_URL).text.split('\n');
+    expect(lines[0]).toBe('公安部与白俄罗斯内务部签署合作文件');
+    expect(lines.filter((l) => l === lines[0])).toHaveLength(1);
+    expect(lines).toContain('会谈后，双方签署了《2024－2025年合作计划》。');
+    expect(lines).toContain('11月14日，公安部副部长林锐在京与白俄罗斯内务部第一副部长举行会谈。');
+  });
+
   it('joins a source line break inside Chinese text without inserting a space', () => {
     expect(doc.text).toContain('双方就打击跨国犯罪、禁毒合作、反恐怖等交换了意见。');
   });
