@@ -15,6 +15,7 @@ import {
   findCountryMentions,
   findForumMentions,
   forumAgency,
+  forumHeadAgency,
   type Parties,
 } from './countries.js';
 import {
@@ -56,15 +57,43 @@ interface ForeignOfficial extends Span {
 }
 
 const ZH_FOREIGN_TITLE =
-  /副厅长|厅长|第一副部长|副部长|部长助理|国务部长|部长|副大臣|大臣|副国务秘书|国务秘书|常务秘书|总警监|警察总监|警察总长|副总监|总监|副总长|总长|副局长|局长|副署长|署长|副主任|主任|总司令|副司令|司令|秘书长|总检察长|副总理|总理|副首相|首相|主席|合作官|联络官|董事长/g;
+  /副厅长|厅长|第一副部长|副部长|部长助理|国务部长|部长|副大臣|大臣|副国务秘书|国务秘书|常务秘书|总警监|警察总监|警察总长|副总监|总监|副总长|总长|副局长|局长|副署长|署长|副主任|主任|总司令|副司令|司令|秘书长|秘书(?!处)|总检察长|副总理|总理|副首相|首相|主席|合作官|联络官|董事长/g;
 const ZH_NAME = new RegExp(`^${NAME_START}([\\u4e00-\\u9fa5·•‧-]{2,12}?)${NAME_STOP}`);
 /** Military and police ranks written after a name (梁三光大将): not part of the name. */
-const RANK_SUFFIX = /(?:大将|上将|中将|少将|将军|总警监|警监)$/;
+const RANK_SUFFIX = /(?:大将|上将|中将|少将|准将|将军|总警监|警监)$/;
 const ZH_PARTY_CUT = /[，。；与和同及\n]/g;
 
 const ZH_HEAD = /^(?:总理|首相|总统|主席)$/;
+/**
+ * Words between a country and a title that make the country the place visited or the title a
+ * Chinese one (正在老挝进行正式访问的国务委员、公安部部长).
+ */
+const VISITED_BY = /访问的|访问期间的|出访的|国务委员|中共中央|政治局/;
 /** 在…的见证下, 根据…的指示: the person named did not sign. */
 const ZH_NOT_SIGNER_AFTER = /^[^，。；]{0,12}?(?:的)?(?:共同)?(?:见证下|指示|指导下|批示)/;
+
+/** How far after a name a sentence that states the rank of the title is looked for. */
+const STATED_RANK_CHARS = 160;
+
+/**
+ * A rank the page states for the title (南韩警察厅长为副部长级官员; "… Commissioner General, a post
+ * of vice-ministerial rank"): it wins over the rank the title's words suggest.
+ */
+function statedRank(text: string, title: string, from: number): CounterpartRank | null {
+  const ahead = text.slice(from, from + STATED_RANK_CHARS);
+  for (const sentence of ahead.split(/[。；;\n]|\.\s/)) {
+    if (!sentence.includes(title)) continue;
+    const zh = /(?:为|是|系|属于?|享受)(?:正)?(副)?部(?:长)?级/.exec(sentence);
+    if (zh !== null) return zh[1] === undefined ? 'ministerial' : 'vice_ministerial';
+    const en =
+      /\b(?:of\s+|at\s+|with\s+)?(?:a\s+|the\s+)?(vice[- ]|deputy[- ])?ministerial[- ](?:rank|level|post|position)\b|\brank\s+of\s+(?:a\s+)?(vice[- ]|deputy[- ])?minister\b/i.exec(
+        sentence,
+      );
+    if (en !== null)
+      return en[1] === undefined && en[2] === undefined ? 'ministerial' : 'vice_ministerial';
+  }
+  return null;
+}
 
 function zhRank(title: string): CounterpartRank {
   if (/副部长|副大臣|国务秘书/.test(title)) return 'vice_ministerial';
@@ -74,22 +103,57 @@ function zhRank(title: string): CounterpartRank {
 }
 
 const EN_FOREIGN_TITLE =
-  /\b((?:First\s+)?(?:Deputy|Vice|Assistant)[\s-]+(?:[A-Z][a-z]+\s+)?)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman|(?:Police\s+)?(?:Brigadier|Major|Lieutenant)\s+General)\b/g;
+  /\b((?:First\s+)?(?:Deputy|Vice|Assistant)[\s-]+(?:[A-Z][a-z]+\s+)?)?(Prime Minister|Cabinet Secretary|Permanent Secretary|Minister|Secretary of State|State Secretary|Secretary[- ]General|Secretary|Director[- ]General|Director|Commissioner[- ]General|Commissioner|Police Chief|[Cc]hief|Inspector[- ]General|Commander|Chairman|Head(?!\s+of\s+(?:State|Government)\b)|(?:Police\s+)?(?:Brigadier|Major|Lieutenant)\s+General)\b/g;
 const EN_AGENCY_TAIL =
   /^(?:\s+(?:of|for)\s+(?:the\s+)?(?:Public Security|Internal Affairs|Interior and National Administration|Interior|Home Affairs|Homeland Security|Justice and Home Affairs|Justice and Public Security|Justice|Law and Order|National Security|State Security|Security|Defen[cs]e, National Security and Immigration|Defen[cs]e|Foreign Affairs|Immigration|Police, National Security and Correctional Services|Police)(?:\s+of\s+(?:the\s+)?[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|of|the))*)?)?/;
-const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police)\.?\s+|(?:Director|Commissioner|Inspector)[- ]General\s+|(?:Lieutenant|Major|Brigadier)\s+General\s+|General\s+|Colonel\s+)*`;
+/**
+ * Honorifics and ranks written before a name; the name is coded without them (Malaysian Datuk
+ * Seri and Tan Sri, police ranks such as IGP, a prince's style).
+ */
+const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police|IGP|DIG|AIG|CP)\.?\s+|(?:Datuk|Dato'?|Datin)(?:\s+(?:Seri|Sri))?\s+|Tan\s+Sri\s+|Tun\s+|Prince\s+|Princess\s+|Sheikh\s+|Prefect\s+|(?:Director|Commissioner|Inspector)[- ]General\s+|(?:Lieutenant|Major|Brigadier)\s+General\s+|General\s+|Colonel\s+)*`;
+/** A name: capitalised words, with the particles of Arabic, Malay and European names between. */
 const EN_NAME = new RegExp(
-  String.raw`^,?\s+${HONORIFIC}((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos|el|van|von)){0,3})`,
+  String.raw`^,?\s+${HONORIFIC}((?:[A-Z][\p{L}'’-]+)(?:\s+(?:(?:bin|binti|ibn|al|de|da|dos|del|el|van|von|der)\s+)?[A-Z][\p{L}'’-]+){0,5})`,
   'u',
 );
 const EN_NOT_NAMES =
   /^(The|And|Of|On|In|At|For|With|Ministry|Minister|Police|Security|Affairs|Interior|Public|General|Chinese|China|National|Prof|Hon)\b/;
 /** Ranks and titles written in front of a name (Director General Oscar Albayalde). */
 const LEADING_RANKS =
-  /^(?:(?:Police|Major|Lieutenant|Brigadier|Air|Vice|Deputy|Director|Commissioner|Inspector|Chief|Senior|Assistant|Acting|General|Colonel|Commander|Superintendent|Admiral|Captain|Minister|Secretary|Ambassador|Dr|Prof|Hon|Mr|Ms|Mrs|Madam|Datuk|Dato'?|Tan Sri|Pol|Gen|Lt|Maj|Col)\.?\s+)+/;
+  /^(?:(?:Police|Major|Lieutenant|Brigadier|Air|Vice|Deputy|Director|Commissioner|Inspector|Chief|Senior|Assistant|Acting|General|Colonel|Commander|Superintendent|Admiral|Captain|Minister|Secretary|Ambassador|Dr|Prof|Hon|Mr|Ms|Mrs|Madam|(?:Datuk|Dato'?)(?:\s+(?:Seri|Sri))?|Tan Sri|Tun|Prince|Princess|Sheikh|Prefect|IGP|DIG|AIG|Pol|Gen|Lt|Maj|Col)\.?\s+)+/;
 /** Words that name a ministry between a title and the name ("Secretary Interior, Yousaf …"). */
 const EN_MINISTRY_WORDS =
   /^((?:\s+(?:Interior|Home|Affairs|Security|Police|Justice|Defen[cs]e|Immigration|Narcotics|Internal|Public))+),/;
+
+/** "of the Main Directorate for Drug Control of the Russian Interior Ministry Andrey …". */
+const EN_OF_RUN =
+  /^\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*|\([A-Z]{2,6}\))(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|\([A-Z]{2,6}\)|and(?=\s+(?:[A-Z]{2,}\b|(?:Public|Home|National|Internal|Border|Immigration|Correctional|Constitutional|Peace|Order|Administration|Security|Justice|Investigation|Migration)\b))))*/;
+
+/**
+ * The words after a title that name its body (… of Internal Affairs of the Russian Federation,
+ * … of the Investigations Police of Chile (PDI)): up to the last agency, country or acronym of
+ * the run of capitalised words, so that a name right after them stays a name.
+ */
+function agencyTail(doc: PreparedText, titleStart: number, end: number): string {
+  const text = doc.text;
+  const run = EN_OF_RUN.exec(text.slice(end, end + 160))?.[0] ?? '';
+  let cut = 0;
+  if (run.length > 0) {
+    // An agency that starts in the run may go on past it (… of Justice and Home Affairs).
+    for (const a of AGENCIES.find(text, titleStart, end + run.length + 60)) {
+      if (a.end > end && a.start < end + run.length) cut = Math.max(cut, a.end - end);
+    }
+    for (const c of findCountryMentions(doc, end, end + run.length)) {
+      cut = Math.max(cut, c.end - end);
+    }
+    const acronym = /\s*\([A-Z]{2,6}\)/y;
+    acronym.lastIndex = end + cut;
+    if (cut > 0 && acronym.exec(text) !== null) cut = acronym.lastIndex - end;
+  }
+  if (cut > 0) return text.slice(end, end + cut);
+  // Nothing known in the run: the listed ministries, which stop at the first unknown word.
+  return EN_AGENCY_TAIL.exec(text.slice(end, end + 120))?.[0] ?? '';
+}
 
 /** The name without the ranks written in front of it; null when nothing of a name is left. */
 function withoutRanks(name: string): string | null {
@@ -109,7 +173,8 @@ const EN_NAME_BEFORE =
   /((?:[A-Z][\p{L}'’-]+)(?:\s+(?:[A-Z][\p{L}'’-]+|bin|al|de|da|dos)){1,3}),\s+(?:the\s+)?(?:[A-Z][\w'’ ]{0,40}?(?:'|’s|'s)\s+)?$/u;
 
 /** Civil servants who head a ministry's staff, not its minister (Federal Secretary Interior). */
-const CIVIL_SERVICE_SECRETARY = /\b(?:Federal|Principal|Chief|Additional|Joint|Special)\s+$/;
+const CIVIL_SERVICE_SECRETARY =
+  /\b(?:Federal|Principal|Chief|Additional|Joint|Special|Permanent)\s+(?:(?:Interior|Home|Security|Foreign|Law|Justice|Defen[cs]e)\s+)?$/;
 
 function enRank(prefix: string | undefined, title: string, before = ''): CounterpartRank {
   if (/Secretary[- ]General|Permanent Secretary/i.test(title)) return 'other';
@@ -188,7 +253,11 @@ function zhOfficials(
     }
     const segStart = segStartBase + cut + 1;
     if (inVisitClause(doc, m.index)) continue;
-    const country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
+    let country = countriesIn.filter((c) => c.start >= segStart && c.end <= m.index).at(-1);
+    // 正在老挝进行正式访问的国务委员、公安部部长: the country visited, not the official's.
+    if (country !== undefined && VISITED_BY.test(text.slice(country.end, m.index))) {
+      country = undefined;
+    }
     const code = country?.codes[0] ?? null;
     let agencyOnly: Agency | null = null;
     // 国际刑警组织秘书长诺布尔, 澜湄中心秘书长…: the head of a forum's own body.
@@ -210,6 +279,9 @@ function zhOfficials(
     let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
     if (name !== null) name = name.replace(RANK_SUFFIX, '');
     if (name !== null && name.length < 2) name = null;
+    // An MPS leader of the officials table is the Chinese side, whatever country is near.
+    // (张新枫 heading a forum's body after leaving MPS is that body's head.)
+    if (name !== null && forum === null && officialByName(name) !== undefined) continue;
     const titleWords = text.slice(country?.end ?? forum?.end ?? segStart, end);
     const nameEnd = name === null ? end : end + name.length;
     out.push({
@@ -219,7 +291,7 @@ function zhOfficials(
       code,
       // Names are quoted as written (Traditional stays Traditional).
       name: name === null ? null : doc.raw.slice(end, end + name.length),
-      rank: zhRank(m[0]),
+      rank: statedRank(text, m[0], nameEnd) ?? zhRank(m[0]),
       agency:
         forum !== null
           ? null
@@ -263,7 +335,7 @@ function enOfficials(
     // Chinese officials are the other side ("Chinese Vice Minister …", "… of China").
     if (/Chinese|China/.test(text.slice(segStart, m.index))) continue;
     if (inVisitClause(doc, m.index)) continue;
-    const tail = EN_AGENCY_TAIL.exec(text.slice(end, end + 120))?.[0] ?? '';
+    const tail = agencyTail(doc, m.index, end);
     const afterTail = text.slice(end + tail.length, end + tail.length + 40);
     if (
       /^\s+of\s+(?:the\s+)?(?:People's Republic of )?China/.test(afterTail) ||
@@ -310,18 +382,21 @@ function enOfficials(
     );
     const words =
       country === undefined ? lead.slice(leadStart + 1) : text.slice(country.end, m.index);
-    const titleBefore = text.slice(Math.max(0, m.index - 12), m.index);
+    const titleBefore = text.slice(Math.max(0, m.index - 24), m.index);
     out.push({
       at: m.index,
       start: country?.start ?? forum?.start ?? m.index,
       end: nameEnd,
       code,
       name: name === null ? null : name.trim(),
-      rank: enRank(m[1], m[2] ?? '', titleBefore),
+      rank: statedRank(text, m[2] ?? m[0], nameEnd) ?? enRank(m[1], m[2] ?? '', titleBefore),
       agency:
         forum !== null
           ? null
           : ((country === undefined ? null : agencyAfter(doc, country, end)) ??
+            // "Head of the Main Directorate for Drug Control of the Interior Ministry": the body
+            // the title names first is the signer's own, the ones after it its parents.
+            AGENCIES.find(text, m.index, end + tail.length)[0]?.value ??
             agencyInWords(`${words.trim()} ${m[0]}${tail}`)),
       named: name !== null,
       forum: forum?.id ?? null,
@@ -367,7 +442,8 @@ function findForeignOfficials(
       if (partyCodes.size === 0 && o.forum === partyForum && o.named) out.push(o);
     } else if (o.code === null) {
       if (single !== undefined) out.push({ ...o, code: single });
-    } else if (partyCodes.size === 0 || partyCodes.has(o.code)) out.push(o);
+    } else if (partyCodes.has(o.code)) out.push(o);
+    // A forum alone: one member state's minister (巴基斯坦…部长或其代表出席) does not sign for it.
   }
   return out;
 }
@@ -432,6 +508,15 @@ function unattachedAgency(
   return null;
 }
 
+/** Where `part` of a name stands as a word of `text` (a Latin part needs word boundaries). */
+function nameAt(text: string, part: string): number {
+  if (/^[A-Z][\p{L}'’-]{2,}$/u.test(part)) {
+    const m = new RegExp(`(?<![\\p{L}])${part}(?![\\p{L}])`, 'u').exec(text);
+    return m === null ? -1 : m.index;
+  }
+  return /^[\u4e00-\u9fa5]{2,}$/.test(part) ? text.indexOf(part) : -1;
+}
+
 /** 桑塔纳部长: a counterpart named earlier, now named again with a bare title in the sentence. */
 function renamed(
   doc: PreparedText,
@@ -442,11 +527,32 @@ function renamed(
   const out: ForeignOfficial[] = [];
   for (const o of known) {
     if (o.name === null) continue;
-    const at = text.indexOf(o.name);
+    let at = text.indexOf(o.name);
+    let length = o.name.length;
+    if (at === -1) {
+      // General Masemola, 姆维恩布: one part of the name (the full one is kept, see fullest).
+      for (const part of o.name
+        .split(/[·•‧・]|\s+/)
+        .slice(1)
+        .reverse()) {
+        const found = nameAt(text, part);
+        if (found !== -1) {
+          at = found;
+          length = part.length;
+          break;
+        }
+      }
+    }
     if (at === -1) continue;
-    out.push({ ...o, start: sentence.start + at, end: sentence.start + at + o.name.length });
+    out.push({ ...o, start: sentence.start + at, end: sentence.start + at + length });
   }
   return out;
+}
+
+/** 姆维恩布 of 杰克·姆维恩布, Masemola of Fannie Masemola: one part of the full name, written alone. */
+function partOfName(short: string, full: string): boolean {
+  const parts = full.split(/[·•‧・]|\s+/);
+  return parts.length > 1 && parts.includes(short);
 }
 
 /** 维莱 in the headline, 维莱·拉坎丰 in the body: the fullest form of the same name. */
@@ -458,7 +564,7 @@ function fullest(official: ForeignOfficial, all: readonly ForeignOfficial[]): Fo
       o.code === official.code &&
       o.name !== null &&
       o.name.length > name.length &&
-      o.name.startsWith(name),
+      (o.name.startsWith(name) || partOfName(name, o.name)),
   );
   return longer === undefined ? official : { ...official, name: longer.name };
 }
@@ -472,6 +578,10 @@ function inOtherMeeting(doc: PreparedText, o: ForeignOfficial): boolean {
   const text = doc.text.slice(sentence.start, sentence.end);
   return OTHER_MEETING.test(text) && !/签|sign/i.test(text);
 }
+
+/** 两国公安部出入境管理局局长签署: the heads of the same body of both sides, unnamed. */
+const BOTH_HEADS =
+  /(?:两国|双方)([^，。；]{0,24}?)(?:的)?(副?(?:局长|司长|署长|主任|总监|厅长))(?:共同|分别)?(?:代表[^，。；]{0,12})?\s*$/;
 
 /** 与各成员国公安内务部长共同签署, 东盟10国…的部长, the ministers of the four countries. */
 const COLLECTIVE_ZH =
@@ -516,7 +626,10 @@ function forumSide(
   official: Span | null,
 ): CounterpartSide | null {
   if (parties.forum === null || parties.countries.length > 0) return null;
-  const fa = forumAgency(parties.forum);
+  // A named head of the forum's body signed (ASEAN Secretary-General …): the body they head.
+  const fa =
+    forumAgency(parties.forum) ??
+    (official !== null && signatory.name !== null ? forumHeadAgency(parties.forum) : null);
   if (fa !== null && fa !== undefined) {
     return {
       signatory,
@@ -584,7 +697,7 @@ export function resolveCounterpartSide(
     // 双方代表签署: unnamed representatives, not the principals of the meeting; a head of
     // government who came on the visit did not sign a ministry's document.
     official =
-      inSentence.length === 0 && REPRESENTATIVES.test(before)
+      inSentence.length === 0 && (REPRESENTATIVES.test(before) || BOTH_HEADS.test(before))
         ? null
         : chooseCandidate(
             {
@@ -600,11 +713,15 @@ export function resolveCounterpartSide(
     if (official !== null)
       official = fullest(official, [...inSentence, ...inContext, ...following]);
   }
+  const bothHeads = BOTH_HEADS.exec(before);
   if (official === null && !document.witnessed) {
-    collective = collectiveRank(doc, { start: s.start, end: document.verb.start }, [
-      ...sentenceSigners.filter((o) => o.at < document.verb.start),
-      ...signedBy,
-    ]);
+    collective =
+      bothHeads === null
+        ? collectiveRank(doc, { start: s.start, end: document.verb.start }, [
+            ...sentenceSigners.filter((o) => o.at < document.verb.start),
+            ...signedBy,
+          ])
+        : zhRank(bothHeads[2] ?? '');
   }
   const signatory: CounterpartSignatory =
     official === null
@@ -613,8 +730,13 @@ export function resolveCounterpartSide(
 
   const title = document.titleZhSpan ?? document.titleEnSpan;
   const single = codes.size === 1 ? [...codes][0] : undefined;
+  // A title's parties come before its subject (…政府关于中国援助东帝汶警察培训项目的换文: the
+  // governments, not the police the project trains).
+  const about = title === null ? -1 : doc.text.slice(title.start, title.end).indexOf('关于');
   const fromTitle =
-    title === null || codes.size === 0 ? null : attachedAgency(doc, title.start, title.end, codes);
+    title === null || codes.size === 0
+      ? null
+      : attachedAgency(doc, title.start, about > 0 ? title.start + about : title.end, codes);
   // "… a memorandum … between Cambodia's General Department of Immigration and China's …":
   // a bare document's own words name its parties.
   const own = document.describes;
@@ -651,11 +773,25 @@ export function resolveCounterpartSide(
     named.agency.type === 'national_police'
       ? { ...named, code: named.code ?? bySigner.code }
       : bySigner;
+  // 两国公安部出入境管理局局长签署: the partner's body of the same name (its innermost one).
+  const bothBody =
+    bothHeads === null || single === undefined
+      ? null
+      : (AGENCIES.find(bothHeads[1] ?? '').at(-1)?.value ?? null);
+  const fromBoth =
+    bothBody === null || bothHeads === null
+      ? null
+      : {
+          agency: bothBody,
+          code: single,
+          span: { start: s.start + bothHeads.index, end: document.verb.start },
+        };
   const chosen: { agency: Agency; code: string | undefined; span: Span } | null =
     codes.size > 1
       ? null
       : (fromTitle ??
         fromDescription ??
+        fromBoth ??
         signerAgency ??
         fromSentence ??
         fromContext ??

@@ -59,6 +59,8 @@ interface ForumRow {
   readonly names_zh: readonly string[];
   readonly names_en: readonly string[];
   readonly agency: { readonly name: string; readonly type: string } | null;
+  /** The body a forum's own head (its secretary-general) signs for, when `agency` is null. */
+  readonly head_agency?: { readonly name: string; readonly type: string } | null;
 }
 
 const aliases: AliasFile = aliasesRaw;
@@ -141,6 +143,7 @@ const FORUMS = new KeywordMatcher<ForumValue>(
 );
 
 const FORUM_AGENCY = new Map(forums.map((f) => [f.id, f.agency]));
+const FORUM_HEAD_AGENCY = new Map(forums.map((f) => [f.id, f.head_agency ?? null]));
 
 const REGION_OF = new Map<string, Region>();
 for (const [region, codes] of Object.entries(regionsRaw.regions)) {
@@ -168,6 +171,13 @@ export function forumAgency(
   id: string,
 ): { readonly name: string; readonly type: string } | null | undefined {
   return FORUM_AGENCY.get(id);
+}
+
+/** The body the forum's head signs for (ASEAN's Secretary-General: the ASEAN Secretariat). */
+export function forumHeadAgency(
+  id: string,
+): { readonly name: string; readonly type: string } | null {
+  return FORUM_HEAD_AGENCY.get(id) ?? null;
 }
 
 /**

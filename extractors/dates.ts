@@ -456,6 +456,11 @@ function weekdayDate(ref: Ymd, weekday: number, week: number | null): Ymd {
   return addDays(monday, week * 7 + ((weekday + 6) % 7));
 }
 
+/** How far back a vague date of the lead (近日, 上月, recently) still dates the signing. */
+const VAGUE_LOOKBACK_CHARS = 1500;
+/** Vague dates that date a past event; 近期 also means "soon" and 本月 rarely leads a report. */
+const VAGUE_IN_LEAD = /^(?:近日|日前|上月|上个月|[Rr]ecently|[Ll]ast month)$/;
+
 const NEXT_DAY = /次日|第二天|翌日|the next day|the following day/i;
 /** 大会期间 / during the meeting: a signing somewhere inside a span of days. */
 const DURING = /期间|\bduring\b/i;
@@ -556,12 +561,29 @@ export function resolveSigningDate(
       m.start >= sentence.start - BACKWARD_LIMIT_CHARS &&
       !m.background &&
       notDateline(m) &&
-      (EXPLICIT.has(m.kind) || m.kind === 'weekday' || m.kind === 'relative'),
+      (EXPLICIT.has(m.kind) ||
+        m.kind === 'weekday' ||
+        m.kind === 'relative' ||
+        (m.kind === 'vague' &&
+          m.start >= sentence.start - VAGUE_LOOKBACK_CHARS &&
+          VAGUE_IN_LEAD.test(doc.text.slice(m.start, m.end)))),
   );
   for (let i = earlier.length - 1; i >= 0; i -= 1) {
     const m = earlier[i];
     if (m === undefined) continue;
     let ymd: Ymd | null = null;
+    if (m.kind === 'vague') {
+      // 近日，…会见了… / 上月率团访问…: the lead dates the visit to a month, and the signing with it.
+      if (ref === null) continue;
+      const month = new Date(Date.UTC(ref.y, ref.m - 1 + (m.months ?? 0), 1));
+      const y = month.getUTCFullYear();
+      return {
+        value: format(y, month.getUTCMonth() + 1, null),
+        year: y,
+        source: 'context',
+        span: m,
+      };
+    }
     if (m.kind === 'weekday') {
       if (m.weekday !== null && ref !== null) ymd = weekdayDate(ref, m.weekday, m.week);
     } else if (m.kind === 'relative') {

@@ -20,7 +20,7 @@ const QUANTITY_EN =
 const EN_REFERENCE_BEFORE =
   /\b(implement\w*|under|pursuant to|in line with|according to|based on|framework of|since|existing|previous)\b[^.;]{0,25}$/i;
 const BACKGROUND_BEFORE_ZH =
-  /根据|依据|按照|回顾|总结|落实|执行|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去/;
+  /根据|依据|按照|回顾|总结|落实|执行(?!委员会|委|主任|局|秘书|理事|董事)|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去/;
 const NUMBERS: Readonly<Record<string, number>> = {
   two: 2,
   three: 3,
@@ -80,6 +80,8 @@ const EN_TITLE_CONNECTORS = new Set([
   'against',
   'concerning',
   'regarding',
+  // "… on Cybercrime or Other Malicious Cyber Activities": a choice inside the name.
+  'or',
   "People's",
   'Republic',
 ]);
@@ -90,7 +92,7 @@ const EN_TITLE_CONNECTORS = new Set([
  */
 const INNER_CONNECTORS: ReadonlySet<string> = new Set(['in', 'along', 'across']);
 const NAME_LIKE_AFTER_IN =
-  /^\s+(?:(?:the\s+)?(?:Field|Fields|Area|Areas|Sphere|Spheres|Region|Mekong|Border|Borders)\b|[A-Z][a-z]+ing\b)/;
+  /^\s+(?:(?:the\s+)?(?:Field|Fields|Area|Areas|Sphere|Spheres|Region|Mekong|Border|Borders)\b|[A-Z][a-z]+ing\b|(?:Persons|Human Beings|Narcotic Drugs|Drugs|Women and Children|Firearms|Cultural Property)\b)/;
 const NOT_A_NAME_AFTER_IN =
   /^\s+(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|presence|framework|capital|city)\b/;
 const LIST_IN_TITLE =
@@ -126,13 +128,11 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
   }
   if (!/[A-Z]/.test(text[term.start] ?? '')) return null;
   if (!EN_TITLE_OPENERS.test(text.slice(term.end, term.end + 16))) return null;
-  // "a Memorandum of Understanding between the X and the Y" describes one by its parties.
-  if (
+  // "a Memorandum of Understanding between the X and the Y" describes one by its parties, unless
+  // a capitalised subject follows them ("… between X and Y on Police Training Cooperation").
+  const byParties =
     /\b(?:a|an)\s+$/i.test(text.slice(Math.max(0, term.start - 4), term.start)) &&
-    /^(?:\s*\([A-Z]{2,6}\))?\s+between\s/.test(text.slice(term.end, term.end + 16))
-  ) {
-    return null;
-  }
+    /^(?:\s*\([A-Z]{2,6}\))?\s+between\s/.test(text.slice(term.end, term.end + 16));
   const tokens = /[A-Za-z'’-]+|\([A-Z]{2,6}\)|(?:19|20)\d{2}(?:[-–](?:19|20)?\d{2})?/y;
   let end = term.end;
   let lastCapEnd = term.end;
@@ -155,6 +155,8 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
       lastCapEnd = tokens.lastIndex;
       if (!word.startsWith('(')) extra += 1;
     } else if (!EN_TITLE_CONNECTORS.has(word)) break;
+    // "… Illegal Immigrants on Tuesday", "… in March": a time after the name ends it.
+    else if (NOT_A_NAME_AFTER_IN.test(text.slice(tokens.lastIndex, tokens.lastIndex + 40))) break;
     else if (
       INNER_CONNECTORS.has(word) &&
       !continuesTitle(text, word, tokens.lastIndex, text.slice(term.start, end))
@@ -164,6 +166,12 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
     previous = word;
     end = tokens.lastIndex;
     if (end - term.start > 260) break;
+  }
+  if (byParties) {
+    const name = text.slice(term.end, lastCapEnd);
+    return /\sand\s.*\s(?:on|for|concerning|regarding)\s+(?:the\s+)?[A-Z]/.test(name)
+      ? { start: term.start, end: lastCapEnd }
+      : null;
   }
   if (extra >= 1) return { start: term.start, end: lastCapEnd };
   // Only "the Action Plan for …" is a name; "a Memorandum of Understanding on …" describes one.
@@ -407,6 +415,18 @@ export function documentsIn(
     for (let i = 0; i < b.qty; i += 1) {
       const part = b.parts?.[i];
       out.push({ m: part === undefined ? b.m : { ...b.m, describes: part }, verb: b.verb });
+    }
+  }
+  // 并就陆资赴台投资事宜发表共同声明 beside a crime-fighting agreement: another field's document.
+  if (out.length > 1) {
+    const otherField = (o: { m: DocMention }): boolean => {
+      if (o.m.titleZhSpan !== null || o.m.titleEnSpan !== null) return false;
+      const words = text.slice(o.m.describes.start, o.m.describes.end);
+      return OTHER_FIELD.test(words) && !POLICE_WORDS.test(words);
+    };
+    if (out.some((o) => !otherField(o))) {
+      const kept = out.filter((o) => !otherField(o));
+      out.splice(0, out.length, ...kept);
     }
   }
   if (out.length === 0) {

@@ -251,14 +251,31 @@ function mergedTopics(a: CodedAgreement, b: CodedAgreement): CodedAgreement['top
   return TOPIC_ORDER.filter((t) => named.has(t));
 }
 
+/**
+ * A headline's untitled document that the body reports as another kind ("… sign police
+ * cooperation agreement" over a body that signed a memorandum of understanding) is that body
+ * document, when the body reports exactly one with these partners: headlines name documents
+ * loosely. It takes the body document's type, so the two merge.
+ */
+function asBodyDocument(d: Draft, drafts: readonly Draft[]): Draft {
+  const r = d.record;
+  if (!d.inHeadline || r.title_zh !== null || r.title_en !== null) return d;
+  const body = drafts.filter((b) => !b.inHeadline && partiesKey(b.record) === partiesKey(r));
+  const only = body[0];
+  if (body.length !== 1 || only === undefined || only.record.doc_type === r.doc_type) return d;
+  return { ...d, record: { ...r, doc_type: only.record.doc_type } };
+}
+
 /** One record per document: the headline and the body often report the same signing. */
 function merge(drafts: readonly Draft[]): CodedAgreement[] {
   const specific = drafts.filter((d) => d.record.doc_type !== 'unspecified');
-  const kept = drafts.filter(
-    (d) =>
-      d.record.doc_type !== 'unspecified' ||
-      !specific.some((s) => s.event !== d.event && partiesKey(s.record) === partiesKey(d.record)),
-  );
+  const kept = drafts
+    .filter(
+      (d) =>
+        d.record.doc_type !== 'unspecified' ||
+        !specific.some((s) => s.event !== d.event && partiesKey(s.record) === partiesKey(d.record)),
+    )
+    .map((d) => asBodyDocument(d, drafts));
   const out: Draft[] = [];
   for (const d of kept) {
     const i = out.findIndex((o) => sameDocument(o, d));

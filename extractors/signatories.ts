@@ -1,6 +1,6 @@
 import type { CnSignatory } from '../schemas/agreement.js';
 import { CN_TITLES, type CnSigningBody, type CnTitle } from '../schemas/codes.js';
-import { countriesNamedIn, findCountryMentions } from './countries.js';
+import { countriesNamedIn, findCountryMentions, findForumMentions } from './countries.js';
 import officialsRaw from './data/officials.json' with { type: 'json' };
 import { KeywordMatcher } from './matcher.js';
 import { followingSentences } from './signing.js';
@@ -88,7 +88,7 @@ export function officialByName(name: string): Official | undefined {
 // --- shared by both sides -------------------------------------------------------------------
 
 const STOP_WORDS =
-  '与|和|同|在|于|、|，|,|。|；|（|\\(|率|会见|会晤|会谈|会面|出席|主持|代表|分别|共同|签|举行|表示|指出|强调|及|等|一行|进行|就|见证|一同|参加|陪同|通电话|视频|访问|的|今天|昨天|今日|昨日|当天|上午|下午|晚上|\\d|\\s|$';
+  '与|和|同|在|于|、|，|,|。|；|（|\\(|或|上月|本月|上周|近日|日前|此前|以视|以线上|以网络|以书面|通过|率|会见|会晤|会谈|会面|出席|主持|代表|分别|共同|签|举行|表示|指出|强调|及|等|一行|进行|就|见证|一同|参加|陪同|通电话|视频|访问|的|今天|昨天|今日|昨日|当天|上午|下午|晚上|\\d|\\s|$';
 /** Lookahead that ends a Chinese name. */
 export const NAME_STOP = `(?=${STOP_WORDS})`;
 /** A name never starts with a stop word (副部长举行会谈 has no name). */
@@ -274,13 +274,36 @@ const CN_TITLE_PATTERNS: readonly {
     foreignBefore: null,
   },
   {
-    re: /(?:Chinese\s+)?Ambassador(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,?\s+(?:Mr\.?\s+|Ms\.?\s+|Madam\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    re: /(?:Chinese\s+)?Ambassador(?:\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)?(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,?\s+(?:Mr\.?\s+|Ms\.?\s+|Madam\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
     title: 'embassy',
     nameGroup: 1,
     foreignBefore: 'Ambassador',
   },
+  // The police liaison officer or attaché of a Chinese embassy signs as the embassy's man.
   {
-    re: /Chinese\s+(?:State\s+Councill?or\s+and\s+)?(?:(Executive\s+Vice|Vice|Deputy|Assistant)[\s-]+)?(?:Minister of Public Security|Public Security Minister)\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    re: /(?:Police|Security|Law[- ]Enforcement)\s+(?:Liaison\s+Officer|Attach[ée])\s+(?:at|of|in)\s+(?:the\s+)?(?:Chinese\s+Embassy|Embassy\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)(?:\s+in\s+[A-Z][a-z]+)?,?\s+(?:Mr\.?\s+|Ms\.?\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    title: 'embassy',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  {
+    re: new RegExp(
+      `(?:中国)?(?:公安部)?驻[\\u4e00-\\u9fa5]{2,10}?(?:大使馆|使馆)(?:警务|公安)?联络官${ZH_NAME_CHARS}`,
+      'dg',
+    ),
+    title: 'embassy',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  // "the Director of the Narcotics Control Bureau of the Ministry of Public Security of China Liang …"
+  {
+    re: /Director(?:[- ]General)?\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Bureau|Department|Administration)\s+of\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry\s+of\s+Public\s+Security(?:\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)?,?\s+(?:Mr\.?\s+|Ms\.?\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    title: 'bureau_head',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  {
+    re: /(?:Chinese|China's)\s+(?:State\s+Councill?or\s+and\s+)?(?:(Executive\s+Vice|Vice|Deputy|Assistant)[\s-]+)?(?:Minister of Public Security|Public Security Minister)\s+([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
     title: 'unknown',
     nameGroup: 2,
     foreignBefore: null,
@@ -341,6 +364,26 @@ function titleAfter(doc: PreparedText, end: number, english: boolean): CnTitle |
   return m === null ? null : zhTitleFrom(m[1] ?? '');
 }
 
+/** Chinese words that make a title before a name MPS's own (or China's). */
+const CHINESE_TITLE_WORDS = /公安部|中国|中方|国务委员|国家移民管理局|国家禁毒/;
+
+/** Whether the title written right before a name is that of a forum's or a foreign body. */
+function headsOtherBody(doc: PreparedText, start: number): boolean {
+  const from = Math.max(0, start - 40);
+  const before = doc.text.slice(from, start);
+  const cut = Math.max(
+    ...['，', '。', '；', '与', '同', '和', '及', '\n'].map((c) => before.lastIndexOf(c)),
+  );
+  const clause = before.slice(cut + 1);
+  if (!/(?:主任|秘书长|总干事|主席)$/.test(clause) || CHINESE_TITLE_WORDS.test(clause))
+    return false;
+  const at = from + cut + 1;
+  return (
+    findForumMentions(doc, at, start).length > 0 ||
+    countriesNamedIn(doc, at, start).foreign.size > 0
+  );
+}
+
 const cnCache = new WeakMap<PreparedText, readonly CnCandidate[]>();
 
 /** Chinese officials named in `[from, to)`; the page is scanned once (each document re-reads it). */
@@ -357,6 +400,8 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
   const out: CnCandidate[] = [];
   for (const m of OFFICIAL_NAMES.find(doc.text, from, to)) {
     const english = /[A-Za-z]/.test(m.term);
+    // 上海合作组织地区反恐怖机构执行委员会主任张新枫: a former MPS leader heading another body.
+    if (!english && headsOtherBody(doc, m.start)) continue;
     out.push({
       start: m.start,
       end: m.end,
@@ -398,12 +443,13 @@ function scanCnCandidates(doc: PreparedText, from: number, to: number): CnCandid
                   (m[1] ?? ''),
               )
           : p.title;
-      // Names are quoted as written (Traditional stays Traditional).
+      // A Chinese name in Simplified, whatever the page's script (陳雲林 -> 陈云林): the PRC's own
+      // writing, so that reports from Taiwan and Hong Kong code the same person the same way.
       const raw = doc.raw.slice(nameStart, nameStart + name.length);
       out.push({
         start: nameStart,
         end: nameStart + name.length,
-        nameZh: english ? null : raw,
+        nameZh: english ? null : name,
         nameEn: english ? raw : null,
         official: null,
         textTitle: written,
@@ -447,7 +493,8 @@ const BUREAU =
   /公安部(?![与和同及、])[\u4e00-\u9fa5]{2,10}?局(?!长)|国家移民管理局|国家禁毒委员会办公室|国家禁毒办|出入境管理局/;
 const PROVINCIAL = /(?:省|自治区)公安厅|(?:市|州)公安局/;
 /** 公安部 itself as a party: not followed by one of its bureaus. */
-const MINISTRY = /公安部(?![\u4e00-\u9fa5]{2,10}?局(?!长))|Ministry of Public Security|MPS/;
+const MINISTRY =
+  /公安部(?=[与和同及、])|公安部(?![\u4e00-\u9fa5]{2,10}?局(?!长))|Ministry of Public Security|MPS/;
 
 function bodyFromTitle(title: CnTitle): CnSigningBody | null {
   if (title === 'bureau_head') return 'mps_bureau';
@@ -493,10 +540,20 @@ const UNNAMED_SIGNERS: readonly { re: RegExp; title: CnTitle }[] = [
 
 /** 代表公安部签字, signed on behalf of the Ministry of Public Security. */
 const ON_BEHALF_OF_MPS =
-  /on behalf of (?:the )?(?:Chinese |China's )?Ministry of Public Security|代表(?:中国|中方)?公安部(?![\u4e00-\u9fa5]{0,12}?局)/i;
+  /on behalf of (?:the )?(?:Chinese |China's )?Ministry of Public Security|on behalf of (?:the )?(?:Chinese|China's) Ministry\b|代表(?:中国|中方)?公安部(?![\u4e00-\u9fa5]{0,12}?局)/i;
 /** The ministry itself as a party of the sentence (公安部与…签署, signed … with the Ministry of …). */
 const MPS_AS_PARTY =
   /\bwith\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b|^(?:The\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b[^.]{0,80}?\bsigned\b|(?:^|[，。])(?:中国)?公安部(?:与|和|同)/;
+/** A passive sentence right after the signing that says for whom it was signed. */
+function onBehalfAfter(doc: PreparedText, event: SigningEvent): boolean {
+  const next = followingSentences(doc, event.sentence);
+  const text = doc.text.slice(next.start, next.end);
+  return (
+    /\b(?:was|were)\s+signed\s+on behalf of|代表(?:中国|中方)?公安部签/i.test(text) &&
+    ON_BEHALF_OF_MPS.test(text)
+  );
+}
+
 /** A description that names two parties of its own. */
 const OWN_PARTIES = /\bbetween\b|[与和同]/;
 const CHINESE_BODY =
@@ -517,6 +574,10 @@ const UNNAMED_CN_TITLES: readonly { re: RegExp; title: CnTitle }[] = [
     re: /\bDirector(?:[- ]General)?\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Department|Bureau)\s+of\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security/g,
     title: 'bureau_head',
   },
+  {
+    re: /\b(?:the\s+)?(?:Chinese\s+(?:Executive\s+)?(?:Vice|Deputy)\s+Minister|(?:Executive\s+)?Vice\s+Minister\s+of\s+Public\s+Security)\b/g,
+    title: 'unknown',
+  },
 ];
 
 /** The last Chinese signer's title in `span` written without a name, if any. */
@@ -533,7 +594,10 @@ function unnamedCnTitle(doc: PreparedText, span: Span): { title: CnTitle; span: 
         ...['，', '。', '；', '与', '和', '同', ',', ';'].map((c) => clause.lastIndexOf(c)),
       );
       if (countriesNamedIn(doc, span.start + cut + 1, start).foreign.size > 0) continue;
-      const title = u.title === 'unknown' ? (zhTitleFrom(m[0]) ?? 'unknown') : u.title;
+      const title =
+        u.title === 'unknown'
+          ? ((/[A-Za-z]/.test(m[0]) ? enTitleFrom(m[0]) : zhTitleFrom(m[0])) ?? 'unknown')
+          : u.title;
       if (best === null || start > best.span.start) {
         best = { title, span: { start, end: start + m[0].length } };
       }
@@ -544,7 +608,7 @@ function unnamedCnTitle(doc: PreparedText, span: Span): { title: CnTitle; span: 
 
 /** Unnamed representatives signed (双方代表签署, the two sides' representatives signed). */
 export const REPRESENTATIVES =
-  /(?:双方|两国|两部门|双方工作组)代表(?!团)|representatives of the two|the two sides' representatives/i;
+  /(?:双方|两国|两部门|双方工作组)代表(?!团)|representatives of the two|the two sides' representatives|officials of (?:the )?(?:two|both) (?:sides|ministries|countries|agencies)/i;
 
 const NOBODY: CnSignatory = { name_zh: null, name_en: null, title: 'unknown' };
 
@@ -567,22 +631,39 @@ export function resolveCnSide(
       : `${sentenceText}\n${doc.text.slice(signers.start, signers.end)}`;
   // The words after the verb that describe a bare document may name its own parties ("… between
   // Cambodia's General Department of Immigration and China's National Immigration Administration").
+  // "A Memorandum … between Sri Lanka Police and the Ministry of Public Security … was signed":
+  // a passive report names the document, with its parties, before the verb.
+  const own = document.describes;
+  const passive =
+    own.start < document.verb.start && /^[A-Za-z]/.test(doc.text.slice(own.start, own.start + 1));
   const describesText =
     document.titleZhSpan === null &&
     document.titleEnSpan === null &&
-    document.describes.start >= document.verb.end
-      ? doc.text.slice(document.describes.start, document.describes.end)
+    (own.start >= document.verb.end || passive)
+      ? doc.text.slice(own.start, passive ? Math.min(own.end, document.verb.start) : own.end)
       : '';
   // The document's own title names the parties; the sentence says who signed.
+  const titleEnText =
+    document.titleEnSpan === null
+      ? ''
+      : doc.text.slice(document.titleEnSpan.start, document.titleEnSpan.end);
   const body = (title: CnTitle | null): CnSigningBody => {
     if (titleText !== '' && MINISTRY.test(titleText) && !BUREAU.test(titleText)) return 'mps';
     if (titleText !== '' && BUREAU.test(titleText)) return 'mps_bureau';
-    // An ambassador or a bureau head signing on behalf of the ministry, or for it as the party.
-    if (ON_BEHALF_OF_MPS.test(signedText)) return 'mps';
+    // "Letter of Intent between the Royal Malaysia Police and the Ministry of Public Security …".
+    if (OWN_PARTIES.test(titleEnText) && CHINESE_BODY.test(titleEnText)) {
+      return bodyFromText(titleEnText);
+    }
+    // An ambassador or a bureau head signing on behalf of the ministry, or for it as the party
+    // ("The MoU was signed on behalf of the Ministry of Public Security" a sentence later).
+    if (ON_BEHALF_OF_MPS.test(signedText) || onBehalfAfter(doc, event)) return 'mps';
     if (OWN_PARTIES.test(describesText) && CHINESE_BODY.test(describesText)) {
       return bodyFromText(describesText);
     }
-    if (title === 'bureau_head' && MPS_AS_PARTY.test(sentenceText)) return 'mps';
+    // A bureau head or an embassy's man signing a document the sentence says MPS is party to.
+    if ((title === 'bureau_head' || title === 'embassy') && MPS_AS_PARTY.test(sentenceText)) {
+      return 'mps';
+    }
     const fromTitle = title === null ? null : bodyFromTitle(title);
     if (fromTitle !== null) return fromTitle;
     // 双方代表签署: the parties are those the readout named (国家移民管理局与老挝公安部移民局…).

@@ -26,12 +26,15 @@ const PS_TOPIC =
 const MPS_PARTY =
   /公安部|公安厅|公安局|公安机关|中国警方|国家移民管理局|国家禁毒|Ministry of Public Security|Public Security Minist|Minister of Public Security|Chinese police|China's police|\bMPS\b/i;
 const OTHER_MINISTRY =
-  /商务部|教育部|科技部|科学技术部|文化和旅游部|文化部|旅游局|卫生健康委|卫生部|农业农村部|农业部|交通运输部|生态环境部|自然资源部|工业和信息化部|财政部|人民银行|海关总署|发展改革委|民航局|最高人民法院|最高人民检察院|国防部|中央军委|水利部|住房和城乡建设部|市场监督管理总局|体育总局|广电总局|Ministry of Commerce|Ministry of Education|Ministry of Science|Ministry of Culture|Ministry of Agriculture|Ministry of Transport|Ministry of National Defen[cs]e|People's Bank|Ministry of Defen[cs]e/i;
+  /商务部|教育部|科技部|科学技术部|文化和旅游部|文化部|旅游局|卫生健康委|卫生部|农业农村部|农业部|交通运输部|生态环境部|自然资源部|工业和信息化部|财政部|人民银行|海关总署|发展改革委|民航局|最高人民法院|最高人民检察院|国防部|中央军委|水利部|住房和城乡建设部|市场监督管理总局|体育总局|广电总局|Ministry of Commerce|Ministry of Education|Ministry of Science|Ministry of Culture|Ministry of Agriculture|Ministry of Transport|Ministry of National Defen[cs]e|People's Bank|Ministry of Defen[cs]e|(?:Ministry of Justice|Supreme People's (?:Court|Procuratorate)) of (?:the People's Republic of )?China|(?:China's|Chinese) (?:Ministry of Justice|Justice Ministry|Supreme People's (?:Court|Procuratorate))|(?:中国|中方)司法部/i;
 /** Taiwan's, Hong Kong's and Macao's own police and security bodies: not MPS. */
 const NOT_MPS_PARTY =
-  /警政署|刑事警察局|移民署|调查局|海巡署|内政部警政|警务处|保安局|入境事务处|治安警察局|司法警察局|驻美代表处|代表处|在台协会|台北经济文化|Hong Kong(?:'s)? police|Hong Kong Police Force|Macau Public Security Police|Macao Public Security Police|Taiwan(?:'s)? (?:police|National Police Agency|Criminal Investigation Bureau)/i;
+  /警政署|刑事警察局|移民署|调查局|海巡署|内政部警政|警务处|保安局|保安司|入境事务处|治安警察局|司法警察局|驻美代表处|代表处|在台协会|台北经济文化|Hong Kong(?:'s)? police|Hong Kong Police Force|Macau Public Security Police|Macao Public Security Police|Taiwan(?:'s)? (?:police|National Police Agency|Criminal Investigation Bureau)/i;
 
 const CONTEXT_CHARS = 1500;
+/** A report of a document signed, earlier in the item. */
+const SIGNED_EARLIER =
+  /(?:签署|签订|签约|\bsigned\b|\binked\b)[^。.]{0,40}?(?:协议|协定|议定书|备忘录|纪要|声明|意向书|换文|安排|计划|方案|清单|证书|交接书|文件|agreement|memorand|\bMoU\b|protocol|plan|letter of intent|minutes|statement|certificate|document)/i;
 
 /** A dated paragraph opens a news item (9月24日，…; BEIJING, Nov. 23 …; 2016年11月22日…). */
 const LEAD_DATE =
@@ -142,7 +145,8 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
       docs.length > 0 &&
       docs.every((d) => d.type === 'unspecified') &&
       next !== undefined &&
-      next.paragraph === sentence.paragraph &&
+      // "Among them was …" may open the next paragraph.
+      next.paragraph - sentence.paragraph <= 1 &&
       FOLLOW_UP.test(doc.text.slice(next.start, next.end).trim())
     ) {
       const listed = documentsIn(doc, next, [
@@ -158,6 +162,14 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
     if (docs.length === 0) continue;
     const verb = verbs[0];
     if (verb === undefined) continue;
+    // 见证签署仪式 after the item already reported what was signed: that signing again (whether it
+    // was MPS's or not), not a signing of its own.
+    if (
+      docs.every((d) => d.termSpan === null && d.titleZhSpan === null && d.titleEnSpan === null) &&
+      SIGNED_EARLIER.test(doc.text.slice(contextBefore(doc, sentence).start, sentence.start))
+    ) {
+      continue;
+    }
     const sentenceText = doc.text.slice(sentence.start, sentence.end);
     const context = contextBefore(doc, sentence);
     const headline = doc.headline;

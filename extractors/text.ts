@@ -177,12 +177,14 @@ function looksTraditional(text: string): boolean {
 }
 
 /**
- * Same-length normalisation: Traditional to Simplified (only when the page looks Traditional)
- * and full-width digits and letters to half-width.
+ * Same-length normalisation: Traditional to Simplified (only when the page looks Traditional),
+ * the typographic apostrophe to the plain one, and full-width digits and letters to half-width.
  */
 export function normalise(raw: string): string {
   let text = raw;
   if (looksTraditional(text)) text = toSimplified(text);
+  // A typographic apostrophe (People’s, China’s) reads as the plain one every rule is written with.
+  if (text.includes('’')) text = text.replaceAll('’', "'");
   return halfWidth(text);
 }
 

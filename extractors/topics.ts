@@ -4,7 +4,7 @@ import raw from './data/topics.json' with { type: 'json' };
 import { findDocTerms } from './doctype.js';
 import { guard, KeywordMatcher, type Match } from './matcher.js';
 import { followingSentences } from './signing.js';
-import { inRange, type PreparedText, regionsOf, type Span } from './text.js';
+import { inRange, type PreparedText, regionsOf, type Span, sentenceIndexAt } from './text.js';
 import type { DocMention, SigningEvent } from './types.js';
 
 /**
@@ -157,7 +157,7 @@ const REFERS_BACK = new RegExp(
  * commits …): it still describes the document, even after sentences about something else.
  */
 const NAMES_IT_AGAIN = new RegExp(
-  `^(?:(?:据|根据|按照|依据)?(?:该|此|上述|这份|这一)(?:份)?[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}|(?:Under|Through|With)\\s+the\\s+(?:(?:new|joint|bilateral|\\w+)\\s+){0,2}${DOC_WORD_EN}\\b|The\\s+(?:(?:new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\s+(?!was\\b|were\\b|had\\b))`,
+  `^(?:(?:据|根据|按照|依据|依照)?(?:该|此|上述|这份|这一)(?:份)?[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}|(?:根据|按照|依据|依照)[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}[，,]|(?:Under|Through|With)\\s+the\\s+(?:(?:new|joint|bilateral|\\w+)\\s+){0,2}${DOC_WORD_EN}\\b|The\\s+(?:(?:new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\s+(?!was\\b|were\\b|had\\b))`,
   'i',
 );
 /** What supplies handed over are for (此次移交的物资…将用于…, the equipment will help …). */
@@ -171,6 +171,18 @@ const NAMED_AGAIN_SENTENCES = 6;
  */
 const PASSING =
   /\bwas\s+signed\b|由[^。]{0,40}(?:签署|签字)|出席|attended|\bwitness(?:ed|es)\b|见证|\bfirst\s+signed\b|签字仪式|signing ceremony/i;
+const SIGNED_WORD = /签署|签订|签字|\bsigned\b|\binked\b/i;
+
+/** A sentence that reports another signing (not "the MoU was signed by", 该备忘录由…签署). */
+function signsAnother(text: string): boolean {
+  return (
+    SIGNED_WORD.test(text) &&
+    MENTIONS_DOCUMENT.test(text) &&
+    !/\bwas\s+signed\b|\bwere\s+signed\b|\b(?:signed|inked)\s+(?:the|this|that|it)\b|由[^。]{0,40}(?:签署|签字)|签署了?(?:该|此|上述)|^(?:该|此|上述|这份|这一)|^The\s/i.test(
+      text,
+    )
+  );
+}
 const MENTIONS_DOCUMENT = new RegExp(`${DOC_WORD_ZH}|\\b${DOC_WORD_EN}\\b`, 'i');
 const A_NEW_ITEM = /^(?:\d{1,2}月\d{1,2}日|[A-Z]{3,}[A-Z ,]*\(|[A-Z][a-z]+,\s+\w+\.?\s+\d{1,2})/;
 
@@ -192,6 +204,8 @@ export function referringBack(
     if (next === undefined) break;
     const text = doc.text.slice(next.start, next.end);
     if (A_NEW_ITEM.test(text)) break;
+    // Another document signed next: what follows describes that one.
+    if (signsAnother(text)) break;
     const passing = PASSING.test(text);
     if (adjacent && REFERS_BACK.test(text) && !passing) {
       if (namesThisKind(doc, next, event, document)) out.push(next);
@@ -208,6 +222,32 @@ export function referringBack(
 }
 
 const SUPPLY_WORDS = /物资|装备|设备|器材|equipment|supplies|materials/i;
+
+/** Whether another document was signed before this one in the same readout or sentence. */
+function afterAnotherSigning(
+  doc: PreparedText,
+  event: SigningEvent,
+  document: DocMention,
+): boolean {
+  const earlierDoc = event.docs.some(
+    (d) => d !== document && d.type !== 'supply_handover' && d.verb.start <= document.verb.start,
+  );
+  if (earlierDoc) return true;
+  const from = Math.min(event.context.start, event.sentence.start);
+  return SIGNED_WORD.test(doc.text.slice(from, event.sentence.start));
+}
+
+/** Sentences of the readout and the signing sentence that say what the supplies are for. */
+function suppliesFor(doc: PreparedText, event: SigningEvent): Span[] {
+  const out: Span[] = [];
+  const from = Math.min(event.context.start, event.sentence.start);
+  for (let i = sentenceIndexAt(doc, from); i <= event.sentence.index; i += 1) {
+    const x = doc.sentences[i];
+    if (x === undefined || x.end <= from) continue;
+    if (SUPPLIES_FOR.test(doc.text.slice(x.start, x.end))) out.push(x);
+  }
+  return out;
+}
 
 /** A handover, or a document named for supplies (援助警用物资的换文, notes on police equipment). */
 function aboutSupplies(doc: PreparedText, document: DocMention): boolean {
@@ -273,24 +313,45 @@ export function topicsFor(
     return topicsIn(doc, spans, hidden);
   };
   const subject = hasSubject(doc, document);
-  if (
-    (MEETING_RECORDS.has(document.type) && !(subject && own.topics[0] !== 'generic')) ||
-    document.type === 'supply_handover'
-  ) {
-    const merged = union(own, readout());
-    // Supplies are capacity building, and what the readout says they are for.
-    return document.type === 'supply_handover' ? union(merged, capacity(naming)) : merged;
+  if (document.type === 'supply_handover') {
+    // Supplies are capacity building, and what the readout says they are for (这批装备将用于…).
+    // The readout of a handover ceremony is about the supplies; the readout of talks that signed
+    // another document first is about that document, not about the supplies handed over after it.
+    const readoutOf = afterAnotherSigning(doc, event, document)
+      ? topicsIn(doc, suppliesFor(doc, event), masked)
+      : readout();
+    return union(union(own, readoutOf), capacity(naming));
+  }
+  if (MEETING_RECORDS.has(document.type) && !(subject && own.topics[0] !== 'generic')) {
+    return union(own, readout());
   }
   if (own.topics[0] !== 'generic') return own;
   const before = readout();
   if (before.topics[0] !== 'generic') return before;
   // The readout after it, less the sentences about another document signed with it.
   const after = followingSentences(doc, event.sentence);
-  const spans: Span[] = [];
+  // A sentence that only says who signed ("The agreement was signed by …") does not use up the
+  // readout: the one after it is read too.
+  let end = after.end;
+  let passing = 0;
   for (let i = event.sentence.index + 1; i < doc.sentences.length; i += 1) {
     const x = doc.sentences[i];
     if (x === undefined || x.start >= after.end) break;
+    if (PASSING.test(doc.text.slice(x.start, x.end))) passing += 1;
+  }
+  const lastIndex = sentenceIndexAt(doc, Math.max(event.sentence.end, after.end - 1));
+  for (let k = 1; k <= passing; k += 1) {
+    const x = doc.sentences[lastIndex + k];
+    if (x === undefined || A_NEW_ITEM.test(doc.text.slice(x.start, x.end))) break;
+    end = x.end;
+  }
+  const spans: Span[] = [];
+  for (let i = event.sentence.index + 1; i < doc.sentences.length; i += 1) {
+    const x = doc.sentences[i];
+    if (x === undefined || x.start >= end) break;
     const text = doc.text.slice(x.start, x.end);
+    // The readout after a signing ends where the next signing is reported (随后，…签署了交接证书).
+    if (signsAnother(text)) break;
     const refers = REFERS_BACK.test(text) || NAMES_IT_AGAIN.test(text);
     if (!refers || namesThisKind(doc, x, event, document)) spans.push(x);
   }

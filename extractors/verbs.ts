@@ -36,14 +36,26 @@ const VERB =
 const FUTURE_ZH =
   /(将|拟|计划|准备|即将|有望|预计|希望|愿|愿意|期待|同意|商定|争取|尽快|早日|下一步|将要|有待)[^，。；]{0,8}$/;
 const NEGATION_ZH = /(未|没有|尚未|不)\s*$/;
+/** 并未与中国签署, 从未同任何国家签订: a negation a few words before the verb. */
+const NEGATION_ZH_AHEAD = /(?:并未|从未|尚未|未曾|没有|并没有|未)(?!来|知)[^，。；]{0,12}$/;
 const FUTURE_EN =
   /\b(will|would|shall|to|could|may|might|plans?|planned|expected|set|going|intends?|ready|willing|hopes?|aims?|agreed|agree|are|is)\s+(?:(?:to|be|also|soon|jointly|formally)\s+){0,3}$/;
 const NEGATION_EN = /\b(not|never|yet to|failed to)\s+(?:be\s+)?$/;
 const BACKGROUND_BEFORE_ZH =
-  /根据|依据|按照|回顾|总结|落实|执行|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去|首次签署于/;
+  /根据|依据|按照|回顾|总结|落实|执行(?!委员会|委|主任|局|秘书|理事|董事)|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去|首次签署于/;
 const BACKGROUND_AFTER_ZH = /^[了的]?[^，。]{0,40}?(以来|基础上|框架下|框架内|生效|周年)/;
 const CUMULATIVE_ZH =
   /已(?:经)?[^，。]{0,12}?(?:\d+|[两三四五六七八九十百]+)(?:余|多)?(?:份|项|个)/;
+/** 签署执法合作文件400余份, 签订了数十份协议: a running total written after the verb. */
+const CUMULATIVE_AFTER_ZH =
+  /^[了过]?[^，。；]{0,16}?(?:\d+|[数几十百千]+)(?:余|多)(?:份|项|个)|^[了过]?[^，。；]{0,16}?[数几][十百](?:份|项|个)/;
+/**
+ * 备忘录签署后, 协议的签署将为…: the document just reported as the subject of a noun-like 签署 (after
+ * its signing, the signing will …), not another signing.
+ */
+const NOMINAL_BEFORE_ZH =
+  /(?:协议|协定|议定书|备忘录|纪要|声明|清单|计划|安排|意向书|方案|换文|文件)(?:的)?\s*$/;
+const NOMINAL_AFTER_ZH = /^(?:后|以后|之后|以来|将|为|标志着|意味着|是|有助于|必将)/;
 const ATTRIBUTIVE_FRESH = /此次|本次|今天|今日|这次|会上|会后|当天|刚刚|当日|双方/;
 const BACKGROUND_BEFORE_EN =
   /\b(since|pursuant to|in line with|according to|implement\w*|based on|previously|first|originally|initially|already|earlier)\b[^.;]{0,40}$|\bhad\s+$/i;
@@ -89,6 +101,9 @@ function isActiveChinese(doc: PreparedText, sentence: Sentence, verb: Span): boo
   const after = text.slice(verb.end, Math.min(sentence.end, verb.end + 60));
   const past = /^[了过]/.test(after);
   if (NEGATION_ZH.test(before)) return false;
+  if (NEGATION_ZH_AHEAD.test(before) && !/不仅|不但|不断/.test(before)) return false;
+  if (NOMINAL_BEFORE_ZH.test(before) && NOMINAL_AFTER_ZH.test(after)) return false;
+  if (CUMULATIVE_AFTER_ZH.test(clauseText(doc, { start: verb.end, end: clause.end }))) return false;
   if (!past && FUTURE_ZH.test(before)) return false;
   if (BACKGROUND_BEFORE_ZH.test(before)) return false;
   if (BACKGROUND_AFTER_ZH.test(clauseText(doc, { start: verb.end, end: clause.end }))) return false;
