@@ -20,6 +20,7 @@ import {
 } from './countries.js';
 import {
   chooseCandidate,
+  mpsLeaderBySurname,
   NAME_START,
   NAME_STOP,
   officialByName,
@@ -110,17 +111,17 @@ const EN_AGENCY_TAIL =
  * Honorifics and ranks written before a name; the name is coded without them (Malaysian Datuk
  * Seri and Tan Sri, police ranks such as IGP, a prince's style).
  */
-const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police|IGP|DIG|AIG|CP)\.?\s+|(?:Datuk|Dato'?|Datin)(?:\s+(?:Seri|Sri))?\s+|Tan\s+Sri\s+|Tun\s+|Prince\s+|Princess\s+|Sheikh\s+|Prefect\s+|(?:Director|Commissioner|Inspector)[- ]General\s+|(?:Lieutenant|Major|Brigadier)\s+General\s+|General\s+|Colonel\s+)*`;
+const HONORIFIC = String.raw`(?:(?:Mr|Ms|Mrs|Dr|Prof|Hon|Gen|Lt|Maj|Col|Pol|Police|IGP|DIG|AIG|CP|H\.E)\.?\s+|Samdech(?:\s+(?:Krolahom|Techo|Kralahom))?\s+|Oknha\s+|Excellency\s+|(?:Datuk|Dato'?|Datin)(?:\s+(?:Seri|Sri))?\s+|Tan\s+Sri\s+|Tun\s+|Prince\s+|Princess\s+|Sheikh\s+|Prefect\s+|(?:Director|Commissioner|Inspector)[- ]General\s+|(?:Lieutenant|Major|Brigadier)\s+General\s+|General\s+|Colonel\s+)*`;
 /** A name: capitalised words, with the particles of Arabic, Malay and European names between. */
 const EN_NAME = new RegExp(
-  String.raw`^,?\s+${HONORIFIC}((?:[A-Z][\p{L}'’-]+)(?:\s+(?:(?:bin|binti|ibn|al|de|da|dos|del|el|van|von|der)\s+)?[A-Z][\p{L}'’-]+){0,5})`,
+  String.raw`^,?\s+${HONORIFIC}((?:[A-Z][a-z]{0,2}\.\s+)?(?:[A-Z][\p{L}'’-]+)(?:\s+(?:(?:bin|binti|ibn|al|de|da|dos|del|dela|della|di|du|el|van|von|der)\s+)?[A-Z][\p{L}'’-]+){0,5})`,
   'u',
 );
 const EN_NOT_NAMES =
   /^(The|And|Of|On|In|At|For|With|Ministry|Minister|Police|Security|Affairs|Interior|Public|General|Chinese|China|National|Prof|Hon)\b/;
 /** Ranks and titles written in front of a name (Director General Oscar Albayalde). */
 const LEADING_RANKS =
-  /^(?:(?:Police|Major|Lieutenant|Brigadier|Air|Vice|Deputy|Director|Commissioner|Inspector|Chief|Senior|Assistant|Acting|General|Colonel|Commander|Superintendent|Admiral|Captain|Minister|Secretary|Ambassador|Dr|Prof|Hon|Mr|Ms|Mrs|Madam|(?:Datuk|Dato'?)(?:\s+(?:Seri|Sri))?|Tan Sri|Tun|Prince|Princess|Sheikh|Prefect|IGP|DIG|AIG|Pol|Gen|Lt|Maj|Col)\.?\s+)+/;
+  /^(?:(?:Police|Major|Lieutenant|Brigadier|Air|Vice|Deputy|Director|Commissioner|Inspector|Chief|Senior|Assistant|Acting|General|Colonel|Commander|Superintendent|Admiral|Captain|Minister|Secretary|Ambassador|Dr|Prof|Hon|Mr|Ms|Mrs|Madam|(?:Datuk|Dato'?)(?:\s+(?:Seri|Sri))?|Tan Sri|Tun|Samdech(?:\s+(?:Krolahom|Techo|Kralahom))?|Oknha|H\.E|Prince|Princess|Sheikh|Prefect|IGP|DIG|AIG|Pol|Gen|Lt|Maj|Col)\.?\s+)+/;
 /** Words that name a ministry between a title and the name ("Secretary Interior, Yousaf …"). */
 const EN_MINISTRY_WORDS =
   /^((?:\s+(?:Interior|Home|Affairs|Security|Police|Justice|Defen[cs]e|Immigration|Narcotics|Internal|Public))+),/;
@@ -135,6 +136,28 @@ const EN_OF_RUN =
  * the run of capitalised words, so that a name right after them stays a name.
  */
 function agencyTail(doc: PreparedText, titleStart: number, end: number): string {
+  const tail = agencyTailRun(doc, titleStart, end);
+  // "Minister of Police, Prisons and Corrections Services, Hon. …": the portfolios a ministry's
+  // name lists belong to it, the name comes after them.
+  const list = PORTFOLIO_LIST.exec(doc.text.slice(end + tail.length, end + tail.length + 120));
+  return list === null ? tail : tail + list[0];
+}
+
+const PORTFOLIO =
+  '(?:Police|Prisons?|Corrections?|Correctional|Services?|National|Security|Immigration|Border|Fire|Emergency|Disaster|Management|Justice|Home|Affairs|Internal|Public|Order|Safety|Civil|Defen[cs]e|Rehabilitation|Citizenship|Labour|Local|Government|Religious|Narcotics|Drug|Control|Administration|Coordination|Peace|Law)';
+const PORTFOLIO_LIST = new RegExp(
+  String.raw`^(?:,\s+${PORTFOLIO}(?:\s+${PORTFOLIO})*)*(?:,)?\s+and\s+${PORTFOLIO}(?:\s+${PORTFOLIO})*(?=\s*,)`,
+);
+
+/** "Ministry of Police" + ", Prisons and Corrections Services": the whole name of the ministry. */
+function withPortfolios(text: string, hit: (Span & { readonly value: Agency }) | undefined) {
+  if (hit === undefined) return undefined;
+  const list = PORTFOLIO_LIST.exec(text.slice(hit.end, hit.end + 120));
+  if (list === null || !/^Ministry of /.test(hit.value.name)) return hit.value;
+  return { name: `${hit.value.name}${list[0]}`, type: hit.value.type };
+}
+
+function agencyTailRun(doc: PreparedText, titleStart: number, end: number): string {
   const text = doc.text;
   const run = EN_OF_RUN.exec(text.slice(end, end + 160))?.[0] ?? '';
   let cut = 0;
@@ -150,6 +173,9 @@ function agencyTail(doc: PreparedText, titleStart: number, end: number): string 
     acronym.lastIndex = end + cut;
     if (cut > 0 && acronym.exec(text) !== null) cut = acronym.lastIndex - end;
   }
+  // "of the General Police Department, Police Major General …": a run that a comma ends is the
+  // body's whole name, though only its first words are a known agency.
+  if (cut > 0 && cut < run.length && text[end + run.length] === ',') return run;
   if (cut > 0) return text.slice(end, end + cut);
   // Nothing known in the run: the listed ministries, which stop at the first unknown word.
   return EN_AGENCY_TAIL.exec(text.slice(end, end + 120))?.[0] ?? '';
@@ -330,6 +356,9 @@ function enOfficials(
       before.lastIndexOf(', '),
       before.lastIndexOf(' and '),
       before.lastIndexOf(' with '),
+      // "Beijing, China - The Minister of …": a dateline ends before the title.
+      before.lastIndexOf(' - ') + 2,
+      before.lastIndexOf(' – ') + 2,
     );
     const segStart = m.index - before.length + cut + 1;
     // Chinese officials are the other side ("Chinese Vice Minister …", "… of China").
@@ -355,7 +384,8 @@ function enOfficials(
     const nameMatch = EN_NAME.exec(text.slice(nameFrom, nameFrom + 70));
     let name = nameMatch?.[1] ?? null;
     if (name !== null) name = withoutRanks(name);
-    if (name !== null && officialByName(name) !== undefined) continue;
+    if (name !== null && (officialByName(name) !== undefined || mpsLeaderBySurname(doc, name)))
+      continue;
     if (name !== null && EN_NOT_NAMES.test(name)) name = null;
     let nameEnd = nameFrom + (name === null ? 0 : (nameMatch?.[0].length ?? 0));
     if (name === null) {
@@ -396,7 +426,7 @@ function enOfficials(
           : ((country === undefined ? null : agencyAfter(doc, country, end)) ??
             // "Head of the Main Directorate for Drug Control of the Interior Ministry": the body
             // the title names first is the signer's own, the ones after it its parents.
-            AGENCIES.find(text, m.index, end + tail.length)[0]?.value ??
+            withPortfolios(text, AGENCIES.find(text, m.index, end + tail.length)[0]) ??
             agencyInWords(`${words.trim()} ${m[0]}${tail}`)),
       named: name !== null,
       forum: forum?.id ?? null,
@@ -561,12 +591,20 @@ function fullest(official: ForeignOfficial, all: readonly ForeignOfficial[]): Fo
   if (name === null) return official;
   const longer = all.find(
     (o) =>
-      o.code === official.code &&
+      // The first mention may name the ministry without its country (the Minister of Police, …).
+      (o.code === official.code || o.code === null || official.code === null) &&
       o.name !== null &&
       o.name.length > name.length &&
       (o.name.startsWith(name) || partOfName(name, o.name)),
   );
-  return longer === undefined ? official : { ...official, name: longer.name };
+  if (longer === undefined) return official;
+  // "Minister Veke" after "the Minister of Police, …, Hon. Anthony Veke": his ministry too.
+  return {
+    ...official,
+    name: longer.name,
+    agency: official.agency ?? longer.agency,
+    code: official.code ?? longer.code,
+  };
 }
 
 /** A sentence after the signing that reports another meeting (会前，…会见了…; He also met …). */

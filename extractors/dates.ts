@@ -218,6 +218,14 @@ const RULES: readonly Rule[] = [
     build: (m) => ({ kind: 'd', y: null, m: null, d: num(m[1]), ...plain }),
   },
   {
+    // 四日, 二十一日 in newspapers that write the day in Chinese numerals (【新华社阿布扎比四日电】).
+    re: /(?<![\d月〇零一二三四五六七八九十至到—~\-星期周礼拜初])([一二三四五六七八九十]{1,3})日(?=[，,上中下晚凌早午在于电讯签访出会举抵与同赴起分代共宣发表晤见举率]|至)/g,
+    build: (m) => {
+      const d = num(m[1]);
+      return d === null || d < 1 || d > 31 ? null : { kind: 'd', y: null, m: null, d, ...plain };
+    },
+  },
+  {
     re: /\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/g,
     build: (m) => ({
       kind: 'weekday',
@@ -242,7 +250,7 @@ const RULES: readonly Rule[] = [
     }),
   },
   {
-    re: /今天|今日|昨天|昨日|前天|\b[Tt]oday\b|\b[Yy]esterday\b/g,
+    re: /今天|今日|昨天|昨日|前天|(?<!日)前日(?!前)|\b[Tt]oday\b|\b[Yy]esterday\b/g,
     build: (m) => ({
       kind: 'relative',
       y: null,
@@ -250,7 +258,7 @@ const RULES: readonly Rule[] = [
       d: null,
       weekday: null,
       week: null,
-      offsetDays: /昨|yesterday/i.test(m[0]) ? -1 : m[0] === '前天' ? -2 : 0,
+      offsetDays: /昨|yesterday/i.test(m[0]) ? -1 : m[0] === '前天' || m[0] === '前日' ? -2 : 0,
     }),
   },
   {

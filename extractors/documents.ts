@@ -92,9 +92,9 @@ const EN_TITLE_CONNECTORS = new Set([
  */
 const INNER_CONNECTORS: ReadonlySet<string> = new Set(['in', 'along', 'across']);
 const NAME_LIKE_AFTER_IN =
-  /^\s+(?:(?:the\s+)?(?:Field|Fields|Area|Areas|Sphere|Spheres|Region|Mekong|Border|Borders)\b|[A-Z][a-z]+ing\b|(?:Persons|Human Beings|Narcotic Drugs|Drugs|Women and Children|Firearms|Cultural Property)\b)/;
+  /^\s+(?:(?:the\s+)?(?:Field|Fields|Area|Areas|Sphere|Spheres|Region|Mekong|Border|Borders|Fight|Struggle|Combat|Prevention|Suppression|Eradication)\b|(?!(?:Beijing|Nanjing|Chongqing|Kunming|Nanning|Xining|Dongxing|Jiaxing|Haining|Taining)\b)[A-Z][a-z]+ing\b|(?:Persons|Human Beings|Narcotic Drugs|Drugs|Women and Children|Firearms|Cultural Property)\b)/;
 const NOT_A_NAME_AFTER_IN =
-  /^\s+(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|presence|framework|capital|city)\b/;
+  /^\s+(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|presence|framework|capital|city|Beijing|Nanjing|Chongqing|Kunming|Nanning|Xining)\b/;
 const LIST_IN_TITLE =
   /^,[ ]+(?=(?:[A-Z][\w'’-]*[ ]+){0,2}?[A-Z][\w'’-]*(?:,[ ]+(?:[A-Z][\w'’-]*[ ]*)+)*[ ]+and[ ]+[A-Z])/;
 

@@ -85,6 +85,21 @@ export function officialByName(name: string): Official | undefined {
   return OFFICIALS.find((o) => o.nameZh === name || o.nameEn === name);
 }
 
+/**
+ * "Vice Minister Meng", "Minister Wang": the surname alone of an MPS leader the page names in
+ * full (Meng Hongwei, Wang Xiaohong) is that leader, not a foreign official.
+ */
+export function mpsLeaderBySurname(doc: PreparedText, name: string): boolean {
+  if (!/^[A-Z][a-z]+$/.test(name)) return false;
+  return OFFICIALS.some(
+    (o) =>
+      o.nameEn !== null &&
+      o.nameEn !== undefined &&
+      o.nameEn.split(' ')[0] === name &&
+      doc.text.includes(o.nameEn),
+  );
+}
+
 // --- shared by both sides -------------------------------------------------------------------
 
 const STOP_WORDS =
@@ -274,7 +289,7 @@ const CN_TITLE_PATTERNS: readonly {
     foreignBefore: null,
   },
   {
-    re: /(?:Chinese\s+)?Ambassador(?:\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)?(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,?\s+(?:Mr\.?\s+|Ms\.?\s+|Madam\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    re: /(?:Chinese\s+)?Ambassador(?:\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)?(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,?\s+(?:H\.E\.\s+|His Excellency\s+)?(?:Mr\.?\s+|Ms\.?\s+|Madam\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
     title: 'embassy',
     nameGroup: 1,
     foreignBefore: 'Ambassador',
@@ -298,6 +313,14 @@ const CN_TITLE_PATTERNS: readonly {
   // "the Director of the Narcotics Control Bureau of the Ministry of Public Security of China Liang …"
   {
     re: /Director(?:[- ]General)?\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Bureau|Department|Administration)\s+of\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry\s+of\s+Public\s+Security(?:\s+of\s+(?:the\s+)?(?:People's\s+Republic\s+of\s+)?China)?,?\s+(?:Mr\.?\s+|Ms\.?\s+)?([A-Z][a-z]+\s+[A-Z][a-z]+)/dg,
+    title: 'bureau_head',
+    nameGroup: 1,
+    foreignBefore: null,
+  },
+  // "Mr. Zhang Wei, Director General of the International Cooperation Bureau of the Ministry of
+  // Public Security": the name, then the bureau head's title.
+  {
+    re: /(?:Mr\.?\s+|Ms\.?\s+)?\b([A-Z][a-z]+\s+[A-Z][a-z]+),\s+(?:the\s+)?(?:Deputy\s+)?Director(?:[- ]General)?\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Bureau|Department|Administration)\s+of\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry\s+of\s+Public\s+Security/dg,
     title: 'bureau_head',
     nameGroup: 1,
     foreignBefore: null,
@@ -543,14 +566,15 @@ const ON_BEHALF_OF_MPS =
   /on behalf of (?:the )?(?:Chinese |China's )?Ministry of Public Security|on behalf of (?:the )?(?:Chinese|China's) Ministry\b|代表(?:中国|中方)?公安部(?![\u4e00-\u9fa5]{0,12}?局)/i;
 /** The ministry itself as a party of the sentence (公安部与…签署, signed … with the Ministry of …). */
 const MPS_AS_PARTY =
-  /\bwith\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b|^(?:The\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b[^.]{0,80}?\bsigned\b|(?:^|[，。])(?:中国)?公安部(?:与|和|同)/;
+  /\b(?:with|and)\s+(?:the\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b(?:[^.]{0,80}?\bsigned\b)?|^(?:The\s+)?(?:Chinese\s+|China's\s+)?Ministry of Public Security\b[^.]{0,80}?\bsigned\b|(?:^|[，。])(?:中国)?公安部(?:与|和|同)/;
 /** A passive sentence right after the signing that says for whom it was signed. */
 function onBehalfAfter(doc: PreparedText, event: SigningEvent): boolean {
   const next = followingSentences(doc, event.sentence);
   const text = doc.text.slice(next.start, next.end);
   return (
-    /\b(?:was|were)\s+signed\s+on behalf of|代表(?:中国|中方)?公安部签/i.test(text) &&
-    ON_BEHALF_OF_MPS.test(text)
+    /\b(?:was|were)\s+signed\s+(?:by\b[^.]{0,200}?)?on behalf of|代表(?:中国|中方)?公安部签/i.test(
+      text,
+    ) && ON_BEHALF_OF_MPS.test(text)
   );
 }
 

@@ -14,17 +14,56 @@ export { MAY_REPORT_SIGNING } from './verbs.js';
  */
 
 const FOLLOW_UP =
-  /^(其中|包括|分别是|分别为|具体|这些|上述|即|these|they|the documents|including|among them)/i;
+  /^(其中|包括|分别是|分别为|具体|这些|上述|即|these|they|the documents|including|among them|among (?:the|these|those) (?:[\w-]+ ){0,2}(?:instruments|documents|agreements|texts|deals)\b)/i;
+/** "Other instruments include …": the summit's documents of other fields, after the police one. */
+const OTHERS_LISTED =
+  /^(?:The\s+)?other\s+(?:[\w-]+\s+){0,2}(?:instruments|documents|agreements|deals|texts|accords)\s+(?:include|included|signed|cover|covered|concern|concerned|were)\b/i;
+/** Heads of state or government adopting a statement: a summit's, not a police document. */
+const LEADERS_ADOPT =
+  /\b(?:presidents|heads of state|heads of government|prime ministers|premiers|leaders)\b[^.;]{0,40}$|(?:两国元首|双方元首|两国领导人|两国总理|两国总统)[^，。；]{0,12}$/i;
 
 /** A public-security body as a party (公安部, 警方, the Ministry of Public Security …). */
 const PS_PARTY =
   /公安|警察|警务|警方|警用|移民管理|出入境管理|边防|禁毒委|禁毒办|禁毒局|刑侦|刑警|执法安全合作中心|public security|police|\bMPS\b|interpol|narcotics control (?:commission|bureau)|immigration administration/i;
 /** Police matters as a subject: a public-security signing, unless another body signs. */
 const PS_TOPIC =
-  /执法安全|执法合作|禁毒|反恐|治安|打击犯罪|law enforcement|law-enforcement|combat(?:ing)? crime/i;
+  /执法安全|执法合作|执法装备|执法能力|禁毒|反恐|治安|打击犯罪|law enforcement|law-enforcement|combat(?:ing)? crime/i;
 /** MPS itself (or China's police) named as the signer. */
 const MPS_PARTY =
   /公安部|公安厅|公安局|公安机关|中国警方|国家移民管理局|国家禁毒|Ministry of Public Security|Public Security Minist|Minister of Public Security|Chinese police|China's police|\bMPS\b/i;
+/**
+ * "the Lao Minister of Public Security", "Vietnam's Ministry of Public Security": another
+ * country's public-security ministry, named by its demonym or country, is not MPS.
+ */
+const FOREIGN_PS =
+  /\b(?!(?:Chinese|China's|Vice|Deputy|Assistant|First|Executive|State|The|And|Of|Former|Acting)\b)[A-Z][a-z]+(?:'s)?\s+(?:(?:Vice|Deputy|First Deputy)\s+)?(?:Ministry|Minister) of Public Security/g;
+/**
+ * MPS named in `span`, not another country's public-security ministry (越南公安部, the Lao
+ * Minister of Public Security).
+ */
+function mpsNamedIn(doc: PreparedText, span: Span): boolean {
+  const text = doc.text
+    .slice(span.start, span.end)
+    .replace(FOREIGN_PS, (m) => ' '.repeat(m.length));
+  const re = new RegExp(MPS_PARTY.source, 'gi');
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (!m[0].startsWith('公安')) return true;
+    const at = span.start + m.index;
+    let foreign = false;
+    for (let k = 2; k <= 6 && !foreign; k += 1) {
+      const named = countriesNamedIn(doc, Math.max(span.start, at - k), at);
+      if (named.china) break;
+      foreign = named.foreign.size > 0;
+    }
+    if (!foreign) return true;
+  }
+  return false;
+}
+/** Words of a police document's name. */
+const POLICE_SUBJECT =
+  /公安|警|执法|安全|犯罪|禁毒|毒品|反恐|恐怖|移民|边境|边防|出入境|司法|内政|内务|治安|诈骗|police|security|crime|criminal|law enforcement|drug|narcotic|terror|border|immigration|traffick|fraud|cyber|interior/i;
+/** A news agency's dateline (新华社北京3月2日电, 中国日报网3月12日电): names no party. */
+const DATELINE_ZH = /^[^，。；\n]{0,24}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*电\s*/;
 const OTHER_MINISTRY =
   /商务部|教育部|科技部|科学技术部|文化和旅游部|文化部|旅游局|卫生健康委|卫生部|农业农村部|农业部|交通运输部|生态环境部|自然资源部|工业和信息化部|财政部|人民银行|海关总署|发展改革委|民航局|最高人民法院|最高人民检察院|国防部|中央军委|水利部|住房和城乡建设部|市场监督管理总局|体育总局|广电总局|Ministry of Commerce|Ministry of Education|Ministry of Science|Ministry of Culture|Ministry of Agriculture|Ministry of Transport|Ministry of National Defen[cs]e|People's Bank|Ministry of Defen[cs]e|(?:Ministry of Justice|Supreme People's (?:Court|Procuratorate)) of (?:the People's Republic of )?China|(?:China's|Chinese) (?:Ministry of Justice|Justice Ministry|Supreme People's (?:Court|Procuratorate))|(?:中国|中方)司法部/i;
 /** Taiwan's, Hong Kong's and Macao's own police and security bodies: not MPS. */
@@ -48,7 +87,13 @@ const LEAD_DATE =
 function contextBefore(doc: PreparedText, sentence: Sentence): Span {
   const own = doc.paragraphs[sentence.paragraph];
   let start = own?.start ?? sentence.start;
-  const opensHere = own !== undefined && LEAD_DATE.test(doc.text.slice(own.start, sentence.start));
+  // The item may open with the signing sentence itself (中新网7月8日电 …签署): then the lines above
+  // it (a date and source line) are not its readout.
+  const opensHere =
+    own !== undefined &&
+    LEAD_DATE.test(
+      doc.text.slice(own.start, Math.max(sentence.start, Math.min(sentence.end, own.start + 30))),
+    );
   for (let p = sentence.paragraph - 1; p >= 0 && !opensHere; p -= 1) {
     const para = doc.paragraphs[p];
     if (para === undefined || sentence.start - para.start > CONTEXT_CHARS) break;
@@ -115,7 +160,7 @@ function restates(doc: PreparedText, d: DocMention, sentence: Sentence): boolean
 
 /** Lists of links that follow an article on news sites; their headlines report other items. */
 const RELATED_LINKS =
-  /^[ \t【[]*(?:相关链接|相关新闻|相关阅读|相关报道|相关稿件|延伸阅读|推荐阅读|热点推荐|往期回顾|Related (?:News|Stories|Articles|Links)|Read more|See also)\s*[】\]]?\s*[:：]?\s*$/im;
+  /^[ \t【[]*(?:相关链接|相关新闻|相关阅读|相关报道|相关稿件|延伸阅读|推荐阅读|热点推荐|往期回顾|更多新闻|更多阅读|更多报道|更多精彩|Related (?:News|Stories|Articles|Links)|Read more|See also|More news)\s*[】\]]?\s*[:：]?\s*$|^[ \t]*(?:Related|Read more|See also|Read also|More news)\s*:/im;
 
 function articleEnd(doc: PreparedText): number {
   const m = RELATED_LINKS.exec(doc.text);
@@ -162,6 +207,15 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
     if (docs.length === 0) continue;
     const verb = verbs[0];
     if (verb === undefined) continue;
+    const opening = doc.text.slice(sentence.start, sentence.end).trim();
+    if (OTHERS_LISTED.test(opening) && !MPS_PARTY.test(opening)) continue;
+    if (
+      verbs.every((v) => v.adoption) &&
+      LEADERS_ADOPT.test(doc.text.slice(sentence.start, verb.start)) &&
+      !docs.some((d) => POLICE_SUBJECT.test(doc.text.slice(d.describes.start, d.describes.end)))
+    ) {
+      continue;
+    }
     // 见证签署仪式 after the item already reported what was signed: that signing again (whether it
     // was MPS's or not), not a signing of its own.
     if (
@@ -200,10 +254,16 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
     if (!psInSentence && !psInContext) continue;
     // Two other governments signing (老挝和泰国签署…, Laos and Thailand signed …): China is no
     // party, whatever the subject (禁毒) or the police named.
-    const chinaNamed = (span: Span): boolean =>
-      countriesNamedIn(doc, span.start, span.end).china ||
-      MPS_PARTY.test(doc.text.slice(span.start, span.end)) ||
-      options.hasMpsOfficial(doc, span);
+    const chinaNamed = (whole: Span): boolean => {
+      // 中国日报网3月12日电: the agency's own name in a dateline names no party.
+      const dateline = DATELINE_ZH.exec(doc.text.slice(whole.start, whole.end));
+      const span = { start: whole.start + (dateline?.[0].length ?? 0), end: whole.end };
+      return (
+        countriesNamedIn(doc, span.start, span.end).china ||
+        mpsNamedIn(doc, span) ||
+        options.hasMpsOfficial(doc, span)
+      );
+    };
     const subject = countriesNamedIn(doc, sentence.start, verb.start);
     if (
       subject.foreign.size >= 2 &&
@@ -222,6 +282,16 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
         named.china || named.foreign.size < 2 || MPS_PARTY.test(doc.text.slice(t.start, t.end))
       );
     });
+    // 《…全面战略伙伴关系的五年实施纲要》 beside the police MoU a summit signed: a titled document
+    // of no listed type whose name is about no police matter is another field's.
+    if (docs.some((d) => POLICE_SUBJECT.test(doc.text.slice(d.describes.start, d.describes.end)))) {
+      docs = docs.filter(
+        (d) =>
+          d.type !== 'other' ||
+          d.term !== null ||
+          POLICE_SUBJECT.test(doc.text.slice(d.describes.start, d.describes.end)),
+      );
+    }
     if (docs.length === 0) continue;
     const inHeadline =
       headline !== null && sentence.start >= headline.start && sentence.end <= headline.end;

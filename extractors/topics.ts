@@ -148,16 +148,18 @@ const DOC_WORD_ZH =
   '(?:协议|协定|议定书|备忘录|纪要|声明|清单|计划|安排|意向书|方案|换文|交接书|证书|文件)';
 const DOC_WORD_EN =
   '(?:MoUs?|MOUs?|memorand\\w*|agreements?|protocols?|plans?|minutes|statements?|letters?|arrangements?|deals?|pacts?|certificates?|lists?|documents?|accords?|programmes?|programs?)';
+/** "Khalid said the MoU would allow …": someone's words about the document just signed. */
+const SAID_THE_DOC = `[A-Z][\\w'’.-]*(?:\\s+[A-Z][\\w'’.-]*){0,3}\\s+(?:said|says|noted|added|stressed|explained)\\s+(?:that\\s+)?the\\s+(?:new\\s+)?${DOC_WORD_EN}\\b`;
 /** Sentences right after the signing that describe the document just signed. */
 const REFERS_BACK = new RegExp(
-  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:(?:two|new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|It\\b|They\\b|(?:The\\s+two|Both)\\s+(?:sides|ministers|ministries|parties)\\s+(?:also\\s+)?agreed\\b)`,
+  `^(?:该|此|这|这些|上述|双方同意|双方将|双方商定|双方一致同意|会议商定|会议决定|根据[^，。]{0,12}?${DOC_WORD_ZH}|按照(?:该)?${DOC_WORD_ZH}|${DOC_WORD_ZH}(?:涵盖|包括|涉及|规定|明确)|The\\s+(?:(?:two|new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\b|Under\\s+the\\s+(?:\\w+\\s+)?${DOC_WORD_EN}\\b|${SAID_THE_DOC}|It\\b|They\\b|(?:The\\s+two|Both)\\s+(?:sides|ministers|ministries|parties)\\s+(?:also\\s+)?agreed\\b)`,
 );
 /**
  * The document named again a few sentences on (根据该备忘录…, Under the MoU …, The joint statement
  * commits …): it still describes the document, even after sentences about something else.
  */
 const NAMES_IT_AGAIN = new RegExp(
-  `^(?:(?:据|根据|按照|依据|依照)?(?:该|此|上述|这份|这一)(?:份)?[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}|(?:根据|按照|依据|依照)[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}[，,]|(?:Under|Through|With)\\s+the\\s+(?:(?:new|joint|bilateral|\\w+)\\s+){0,2}${DOC_WORD_EN}\\b|The\\s+(?:(?:new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\s+(?!was\\b|were\\b|had\\b))`,
+  `^(?:(?:据|根据|按照|依据|依照)?(?:该|此|上述|这份|这一)(?:份)?[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}|(?:根据|按照|依据|依照)[\\u4e00-\\u9fa5]{0,4}?${DOC_WORD_ZH}[，,]|(?:Under|Through|With)\\s+the\\s+(?:(?:new|joint|bilateral|\\w+)\\s+){0,2}${DOC_WORD_EN}\\b|${SAID_THE_DOC}|The\\s+(?:(?:new|renewed|joint|bilateral|cooperation|security|police)\\s+){0,2}${DOC_WORD_EN}\\s+(?!was\\b|were\\b|had\\b))`,
   'i',
 );
 /** What supplies handed over are for (此次移交的物资…将用于…, the equipment will help …). */

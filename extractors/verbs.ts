@@ -39,7 +39,7 @@ const NEGATION_ZH = /(未|没有|尚未|不)\s*$/;
 /** 并未与中国签署, 从未同任何国家签订: a negation a few words before the verb. */
 const NEGATION_ZH_AHEAD = /(?:并未|从未|尚未|未曾|没有|并没有|未)(?!来|知)[^，。；]{0,12}$/;
 const FUTURE_EN =
-  /\b(will|would|shall|to|could|may|might|plans?|planned|expected|set|going|intends?|ready|willing|hopes?|aims?|agreed|agree|are|is)\s+(?:(?:to|be|also|soon|jointly|formally)\s+){0,3}$/;
+  /\b(will|would|shall|to|could|may|might|plans?|planned|expected|set|going|intends?|ready|willing|hopes?|aims?|agreed|agree|are|is|towards?|possibility\s+of|prospects?\s+of)\s+(?:(?:to|be|also|soon|jointly|formally)\s+){0,3}$/;
 const NEGATION_EN = /\b(not|never|yet to|failed to)\s+(?:be\s+)?$/;
 const BACKGROUND_BEFORE_ZH =
   /根据|依据|按照|回顾|总结|落实|执行(?!委员会|委|主任|局|秘书|理事|董事)|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去|首次签署于/;
@@ -63,6 +63,22 @@ const BACKGROUND_AFTER_EN =
   /^\s+(in\s+(19|20)\d{2}|last\s+(year|month)|previously|earlier|years ago|more than|over \d|nearly)/i;
 const CUMULATIVE_EN =
   /\b(have|has|had)\s+signed\s+(more than|over|nearly|about|some|a total of|\d+)/i;
+/**
+ * "during which 16 agreements were signed in the areas of trade …", "one of nine cooperation
+ * documents signed during the visit": a visit's tally of documents (or the report's own document
+ * counted among them), not a further police document.
+ */
+const NUMBER_EN =
+  '(?:\\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?\\s+of|several|a\\s+number\\s+of|more\\s+than\\s+\\w+|over\\s+\\w+)';
+const TALLY_BEFORE_EN = new RegExp(
+  `\\b(?:one\\s+of\\s+(?:the\\s+)?${NUMBER_EN}?|among\\s+(?:the\\s+)?${NUMBER_EN}|${NUMBER_EN})\\s+(?:[\\w-]+\\s+){0,3}(?:agreements|documents|instruments|deals|accords|memoranda|memorandums|mous|pacts|protocols)\\s+(?:that\\s+)?(?:were\\s+|had\\s+been\\s+|have\\s+been\\s+|being\\s+)?$`,
+  'i',
+);
+const TALLY_AFTER_EN =
+  /^\s+(?:more\s+than\s+|over\s+|some\s+|nearly\s+)?(?:\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?\s+of|several)\s+(?:[\w-]+\s+){0,2}(?:agreements|documents|instruments|deals|accords|pacts)\b/i;
+/** Fields of a police document: a tally that names none of them is another field's. */
+const POLICE_FIELD_EN =
+  /police|policing|security|crime|criminal|law enforcement|drug|narcotic|terror|interior|border|immigration|traffick|fraud|cyber|justice/i;
 /** "renewed" is a signing only with a document right after it (renewed a memorandum …). */
 const RENEW_OBJECT =
   /^\s+(?:(?:a|an|the|their|its)\s+)?(?:[\w-]+\s+){0,3}(?:memorand|agreement|protocol|accord|plan|mou|deal|pact)/i;
@@ -85,13 +101,36 @@ function isActiveEnglish(doc: PreparedText, sentence: Sentence, verb: Span): boo
   const lowerBefore = doc.lower.slice(Math.max(sentence.start, verb.start - 60), verb.start);
   const word = doc.lower.slice(verb.start, verb.end);
   if (word.startsWith('renew') && !RENEW_OBJECT.test(after)) return false;
+  // "The signing was part of …", "the signing took place in …": the signing just reported.
+  if (
+    word === 'signing' &&
+    /\b(?:the|this|that|its)\s+$/.test(lowerBefore) &&
+    !/^\s+(?:of|ceremony\s+(?:of|for))\b/i.test(after)
+  )
+    return false;
   if (NEGATION_EN.test(lowerBefore)) return false;
   if (FUTURE_EN.test(lowerBefore) && !/^(signed|inked|concluded|renewed)$/.test(word)) return false;
   if (/\b(will|would|shall)\s+be\s+$/.test(lowerBefore)) return false;
   if (BACKGROUND_BEFORE_EN.test(lowerBefore)) return false;
   if (BACKGROUND_AFTER_EN.test(after)) return false;
   const around = text.slice(Math.max(sentence.start, verb.start - 12), verb.end + 30);
-  return !CUMULATIVE_EN.test(around);
+  if (CUMULATIVE_EN.test(around)) return false;
+  // "Mexico and China sign 20 agreements during state visit": a visit's count of documents of
+  // no police field.
+  if (
+    TALLY_AFTER_EN.test(after) &&
+    !POLICE_FIELD_EN.test(text.slice(sentence.start, sentence.end))
+  ) {
+    return false;
+  }
+  const tally = lowerBefore.match(TALLY_BEFORE_EN);
+  if (tally !== null) {
+    // "one of nine …": the document just reported, counted among the visit's.
+    if (/^(?:one|among)\b/.test(tally[0])) return false;
+    const rest = text.slice(verb.end, sentence.end);
+    if (!POLICE_FIELD_EN.test(rest)) return false;
+  }
+  return true;
 }
 
 function isActiveChinese(doc: PreparedText, sentence: Sentence, verb: Span): boolean {
