@@ -111,7 +111,7 @@ function letterCount(text: string): number {
 
 const REMOVE_ALWAYS = 'script, style, noscript, template, svg, object, embed, head > link';
 const REMOVE_FOR_TEXT =
-  'nav, header, footer, aside, form, iframe, frame, frameset, select, button, input, textarea, [hidden], [role="navigation"], [aria-hidden="true"]';
+  'nav, header, footer, aside, iframe, frame, frameset, select, button, input, textarea, [hidden], [role="navigation"], [aria-hidden="true"]';
 
 const BLOCK_TAGS = new Set([
   'address',
@@ -203,10 +203,10 @@ function hasAncestor(node: AnyNode, tags: ReadonlySet<string>): boolean {
 }
 
 /**
- * The lines of text under `roots`: block elements and <br> end a line. Iterative, so absurdly
- * deep markup cannot overflow the stack.
+ * The lines of text under `roots`: block elements and <br> end a line; subtrees in `skip` are
+ * left out. Iterative, so absurdly deep markup cannot overflow the stack.
  */
-function textLines(roots: readonly AnyNode[]): string[] {
+function textLines(roots: readonly AnyNode[], skip?: ReadonlySet<AnyNode>): string[] {
   const pieces: string[] = [];
   const stack: { node: AnyNode; exit: boolean }[] = [];
   for (let i = roots.length - 1; i >= 0; i--) {
@@ -220,6 +220,7 @@ function textLines(roots: readonly AnyNode[]): string[] {
       pieces.push('\u2029');
       continue;
     }
+    if (skip?.has(node)) continue;
     const data = textOf(node);
     if (data !== null) {
       pieces.push(data);
@@ -251,16 +252,47 @@ function textLines(roots: readonly AnyNode[]): string[] {
 // Main-text detection
 
 interface BlockText {
+  /** Letters of the block's own text outside links. */
   own: number;
+  /** Letters of the block's own text inside links. */
   link: number;
+  /** The own text ends a sentence somewhere: prose, not a label, menu item or date line. */
+  prose: boolean;
+}
+
+/** Letters, link letters and prose below one element, all blocks of its subtree together. */
+interface SubtreeText {
+  letters: number;
+  link: number;
+  /** Letters of prose blocks (see BlockText.prose). */
+  prose: number;
+  /** Prose blocks long enough to be a paragraph. */
+  paragraphs: number;
 }
 
 /**
- * For every block element: the letters of its own text (not inside a nested block), split into
- * plain and link text.
+ * Sentence ends: Chinese full stops, question and exclamation marks, and a Latin full stop
+ * before a space, a quote or the end. Dates (2016.11.22) and versions do not end sentences.
  */
-function blockTexts(root: AnyNode): Map<Element, BlockText> {
-  const result = new Map<Element, BlockText>();
+const SENTENCE_END = /[。！？!?]|\.(?:\s|["'”’)）]|$)/;
+/** Letters of a prose block that make it a paragraph rather than a stray caption. */
+const MIN_PARAGRAPH_LETTERS = 8;
+
+interface PageTexts {
+  readonly blocks: Map<Element, BlockText>;
+  readonly subtree: Map<Element, SubtreeText>;
+}
+
+const NO_TEXT: SubtreeText = Object.freeze({ letters: 0, link: 0, prose: 0, paragraphs: 0 });
+
+/**
+ * For every block element, the letters of its own text (not inside a nested block), split into
+ * plain and link text; then for every element the totals of its subtree, summed in one pass
+ * from the leaves up (elements in reverse visiting order come after all their descendants).
+ */
+function pageTexts(root: AnyNode): PageTexts {
+  const blocks = new Map<Element, BlockText>();
+  const order: Element[] = [];
   const stack: { node: AnyNode; block: Element | null; inLink: boolean }[] = [
     { node: root, block: null, inLink: false },
   ];
@@ -271,20 +303,59 @@ function blockTexts(root: AnyNode): Map<Element, BlockText> {
       if (block === null) continue;
       const n = letterCount(data);
       if (n === 0) continue;
-      const entry = result.get(block) ?? { own: 0, link: 0 };
+      let entry = blocks.get(block);
+      if (entry === undefined) {
+        entry = { own: 0, link: 0, prose: false };
+        blocks.set(block, entry);
+      }
       if (inLink) entry.link += n;
-      else entry.own += n;
-      result.set(block, entry);
+      else {
+        entry.own += n;
+        if (!entry.prose && SENTENCE_END.test(data)) entry.prose = true;
+      }
       continue;
     }
-    if (!('children' in node)) continue;
+    if (!isElement(node)) {
+      if ('children' in node) {
+        for (const child of node.children) stack.push({ node: child, block, inLink });
+      }
+      continue;
+    }
+    order.push(node);
     const tag = tagOf(node);
-    const nextBlock = isElement(node) && BLOCK_TAGS.has(tag) ? node : block;
+    const nextBlock = BLOCK_TAGS.has(tag) ? node : block;
     const nextInLink = inLink || tag === 'a';
     for (const child of node.children)
       stack.push({ node: child, block: nextBlock, inLink: nextInLink });
   }
-  return result;
+
+  const subtree = new Map<Element, SubtreeText>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const el = order[i]!;
+    const own = blocks.get(el);
+    let total = subtree.get(el);
+    if (own !== undefined) {
+      total ??= { letters: 0, link: 0, prose: 0, paragraphs: 0 };
+      total.letters += own.own;
+      total.link += own.link;
+      if (own.prose) {
+        total.prose += own.own;
+        if (own.own >= MIN_PARAGRAPH_LETTERS) total.paragraphs++;
+      }
+      subtree.set(el, total);
+    }
+    const parent = el.parent;
+    if (total === undefined || parent === null || !isElement(parent)) continue;
+    const up = subtree.get(parent);
+    if (up === undefined) subtree.set(parent, { ...total });
+    else {
+      up.letters += total.letters;
+      up.link += total.link;
+      up.prose += total.prose;
+      up.paragraphs += total.paragraphs;
+    }
+  }
+  return { blocks, subtree };
 }
 
 function containerOf(node: Element): Element | null {
@@ -296,97 +367,246 @@ function containerOf(node: Element): Element | null {
   return null;
 }
 
-/** Link letters over all letters below `root` (0 when there is no text). */
-function linkDensity(root: Element, texts: Map<Element, BlockText>): number {
-  let own = 0;
-  let link = 0;
-  const stack: AnyNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (isElement(node)) {
-      const t = texts.get(node);
-      if (t !== undefined) {
-        own += t.own;
-        link += t.link;
+function subtreeOf(texts: PageTexts, el: Element): SubtreeText {
+  return texts.subtree.get(el) ?? NO_TEXT;
+}
+
+/** Link letters over all letters below `el` (0 when there is no text). */
+function linkDensity(texts: PageTexts, el: Element): number {
+  const t = subtreeOf(texts, el);
+  return t.letters + t.link === 0 ? 0 : t.link / (t.letters + t.link);
+}
+
+/**
+ * `class` and `id` words of page furniture that CMSs put inside the article body: share bars,
+ * "related posts", newsletter boxes, ads, comments, recommendations.
+ */
+const FURNITURE_WORD =
+  /share|sharing|social|related|newsletter|subscri|advert|sponsor|promo|recommend|comment|disqus/;
+const FURNITURE_TOKEN = new Set(['ad', 'ads', 'adsbygoogle']);
+
+function isFurniture(el: Element): boolean {
+  const names = `${el.attribs['class'] ?? ''} ${el.attribs['id'] ?? ''}`.toLowerCase();
+  if (names.trim() === '') return false;
+  if (FURNITURE_WORD.test(names)) return true;
+  return names.split(/[\s_-]+/).some((token) => FURNITURE_TOKEN.has(token));
+}
+
+/**
+ * Furniture inside the chosen roots, to leave out of the text. An element named like furniture
+ * but holding half the root's text or more is the article itself (a CMS that calls its body
+ * `share-enabled`), and stays. Link lists without prose that open or close a root (a
+ * breadcrumb, "相关文章" under the report) go whatever they are named; a list of links inside
+ * the report (the documents signed, each linked to its text) stays, and so do a list page's.
+ */
+function furnitureIn(roots: readonly Element[], texts: PageTexts): Set<AnyNode> {
+  const skip = new Set<AnyNode>();
+  const linkList = (node: AnyNode) =>
+    isElement(node) && subtreeOf(texts, node).prose === 0 && linkDensity(texts, node) >= 0.5;
+  const blank = (node: AnyNode) =>
+    !isElement(node) || subtreeOf(texts, node).letters + subtreeOf(texts, node).link === 0;
+  for (const root of roots) {
+    // A list page is its links; only a root that holds a report has edges to trim.
+    const children = subtreeOf(texts, root).prose >= MIN_HEADLINE_PROSE ? root.children : [];
+    for (let i = 0; i < children.length && (blank(children[i]!) || linkList(children[i]!)); i++) {
+      if (!blank(children[i]!)) skip.add(children[i]!);
+    }
+    for (
+      let i = children.length - 1;
+      i >= 0 && (blank(children[i]!) || linkList(children[i]!));
+      i--
+    ) {
+      if (!blank(children[i]!)) skip.add(children[i]!);
+    }
+    const rootLetters = subtreeOf(texts, root).letters;
+    const stack: AnyNode[] = [...root.children];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (!isElement(node)) continue;
+      if (isFurniture(node) && subtreeOf(texts, node).letters * 2 < rootLetters) {
+        skip.add(node);
+        continue;
       }
       for (const child of node.children) stack.push(child);
     }
   }
-  return own + link === 0 ? 0 : link / (own + link);
+  return skip;
+}
+
+interface MainText {
+  readonly roots: Element[];
+  /** Elements under the roots whose text is not the article's. */
+  readonly skip: ReadonlySet<AnyNode>;
 }
 
 /**
  * Chooses the article body. Each block's plain (non-link) text is credited in full to its
  * container and by half to the container above: the element that directly holds most of the
  * prose wins. Chinese government pages write many short paragraphs, so what counts is the total
- * a container holds, not any one paragraph's length. Link-heavy containers (menus, "related
- * news") are discounted by their link density.
+ * a container holds, not any one paragraph's length; a wrapper that holds a single paragraph
+ * (editors wrap each paragraph in its own <div> or <section>) passes the full credit up, so a
+ * body of wrapped paragraphs counts as much as one of <p>s. Link-heavy containers (menus,
+ * "related news") are discounted by their link density.
+ *
+ * `anchor` is the headline (or, when page chrome around the headline was removed, the nearest
+ * element left above it): the report sits with its headline, so a sidebar biography, consular
+ * notice or site statement that outweighs a short report does not take its place.
  */
-function mainContainers(body: Element, headline: Element | null): Element[] {
-  const texts = blockTexts(body);
+function mainContainers(
+  body: Element,
+  anchor: Element | null,
+  anchorIsHeadline: boolean,
+): MainText {
+  const texts = pageTexts(body);
   const scores = new Map<Element, number>();
   const credit = (el: Element | null, amount: number) => {
     if (el !== null) scores.set(el, (scores.get(el) ?? 0) + amount);
   };
-  for (const [block, { own }] of texts) {
+  for (const [block, { own, link, prose }] of texts.blocks) {
     if (own === 0) continue;
-    const container = CONTAINER_TAGS.has(tagOf(block)) ? block : containerOf(block);
+    let container = CONTAINER_TAGS.has(tagOf(block)) ? block : containerOf(block);
     if (container === null) continue;
     credit(container, own);
+    // A wrapper holding nothing but this paragraph passes the full credit to the container
+    // above. A one-line label (a headline, a date line) stays where it is.
+    const alone = own + link;
+    for (let t = subtreeOf(texts, container); prose && t.letters + t.link === alone; ) {
+      const up = containerOf(container);
+      if (up === null) break;
+      container = up;
+      credit(container, own);
+      t = subtreeOf(texts, container);
+    }
     credit(containerOf(container), own / 2);
   }
-  // The article goes with its headline: a container holding the headline counts half again, so
-  // a long paragraph elsewhere (a minister's biography in a sidebar) does not beat the short
-  // paragraphs of the report itself.
-  const withHeadline = headline === null ? new Set<Element>() : ancestorsOf(headline);
+  const withAnchor = anchor === null ? new Set<Element>() : ancestorsOf(anchor);
+  // The article goes with its headline: a container holding the headline counts half again.
   for (const [el, score] of scores) {
-    if (withHeadline.has(el)) scores.set(el, score * HEADLINE_BONUS);
+    if (withAnchor.has(el)) scores.set(el, score * HEADLINE_BONUS);
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+
+  const home = anchor === null ? null : headlineHome(body, anchor, anchorIsHeadline, texts);
+  const inHome = home === null ? () => false : insideOf(home, body);
   let best: Element | null = null;
   let bestScore = 0;
-  for (const [el, score] of ranked) {
-    const adjusted = score * (1 - linkDensity(el, texts));
-    if (adjusted > bestScore) {
+  let homeBest: Element | null = null;
+  let homeBestScore = 0;
+  const adjusted = (el: Element) => (scores.get(el) ?? 0) * (1 - linkDensity(texts, el));
+  for (const el of scores.keys()) {
+    const score = adjusted(el);
+    if (score > bestScore) {
       best = el;
-      bestScore = adjusted;
+      bestScore = score;
+    }
+    if (home !== null && score > homeBestScore && inHome(el)) {
+      homeBest = el;
+      homeBestScore = score;
     }
   }
-  if (best === null) return [body];
-  const chosen = best;
-  // An article split by an image or a page widget continues in a sibling container.
+  if (best === null) return { roots: [body], skip: new Set() };
+  // The report of several paragraphs that sits with the headline holds against prose elsewhere
+  // that has fewer paragraphs (a sidebar biography, a consular notice, a site statement) unless
+  // that prose outweighs it many times. A body elsewhere with more paragraphs than the
+  // headline's block (a standfirst and a caption) still wins, and the block is kept with it.
+  let chosen = best;
+  const homeParagraphs = home === null ? 0 : subtreeOf(texts, home).paragraphs;
+  const elsewhereParagraphs =
+    subtreeOf(texts, best).paragraphs -
+    (home !== null && ancestorsOf(home).has(best) ? homeParagraphs : 0);
+  if (
+    home !== null &&
+    homeBest !== null &&
+    !inHome(best) &&
+    homeParagraphs >= 2 &&
+    elsewhereParagraphs < homeParagraphs &&
+    bestScore < homeBestScore * HOME_MARGIN
+  ) {
+    chosen = homeBest;
+    bestScore = homeBestScore;
+  }
+  const restricted = home !== null && inHome(chosen);
+  let roots: Element[] = [chosen];
   const parent = chosen.parent;
-  const roots =
-    parent === null || !('children' in parent)
-      ? [chosen]
-      : parent.children.filter(
-          (sibling): sibling is Element =>
-            sibling === chosen ||
-            (isElement(sibling) &&
-              CONTAINER_TAGS.has(tagOf(sibling)) &&
-              (scores.get(sibling) ?? 0) * (1 - linkDensity(sibling, texts)) >= bestScore * 0.25 &&
-              linkDensity(sibling, texts) < 0.3),
-        );
-  // Missing the report costs more than keeping some extra prose: when the headline's own
-  // container holds text of its own beyond the headline and lost, it is kept as well.
-  if (headline !== null && !roots.some((r) => withHeadline.has(r))) {
-    const home = [...withHeadline].find((el) => scores.has(el) && !ancestorsOf(chosen).has(el));
-    const headlineLetters = texts.get(headline)?.own ?? 0;
-    if (
-      home !== undefined &&
-      (scores.get(home) ?? 0) / HEADLINE_BONUS - headlineLetters >= MIN_HEADLINE_PROSE &&
-      linkDensity(home, texts) < 0.3
-    ) {
-      roots.push(home);
-      roots.sort(documentOrder);
-    }
+  if (parent !== null && isElement(parent) && !(restricted && chosen === home)) {
+    const siblings = parent.children;
+    const at = siblings.indexOf(chosen);
+    // The lead between the headline and the body (a standfirst, a sapo) belongs to the report.
+    const headlineAt = siblings.findIndex((s) => isElement(s) && withAnchor.has(s));
+    // Siblings in document order, so the roots need no sorting.
+    roots = siblings.filter((sibling, i): sibling is Element => {
+      if (sibling === chosen) return true;
+      if (!isElement(sibling) || linkDensity(texts, sibling) >= 0.3) return false;
+      // An article split by an image or a page widget continues in a sibling container.
+      const continues = CONTAINER_TAGS.has(tagOf(sibling)) && adjusted(sibling) >= bestScore * 0.25;
+      const lead =
+        headlineAt !== -1 &&
+        headlineAt < i &&
+        i < at &&
+        subtreeOf(texts, sibling).prose >= MIN_LEAD_PROSE;
+      return continues || lead;
+    });
   }
-  return roots;
+  // Missing the report costs more than keeping some extra prose: when prose away from the
+  // headline won, the headline's own prose is kept as well.
+  if (
+    home !== null &&
+    !roots.some((r) => withAnchor.has(r) || inHome(r)) &&
+    linkDensity(texts, home) < 0.3
+  ) {
+    roots.push(home);
+    roots.sort(documentOrder);
+  }
+  return { roots, skip: furnitureIn(roots, texts) };
 }
 
 const HEADLINE_BONUS = 1.5;
-/** Letters besides the headline that make the headline's container worth keeping. */
-const MIN_HEADLINE_PROSE = 40;
+/** Letters of prose besides the headline that make an element above it the report's home. */
+const MIN_HEADLINE_PROSE = 24;
+/** How many times the report's score prose away from the headline needs to hold it off. */
+const HOME_MARGIN = 4;
+/** Prose letters of a lead kept between the headline and the body. */
+const MIN_LEAD_PROSE = 20;
+
+/**
+ * The lowest element above the headline that holds prose of its own besides the headline: where
+ * the report is. Null when only <body> does (the headline sits alone in a page header).
+ */
+function headlineHome(
+  body: Element,
+  anchor: Element,
+  anchorIsHeadline: boolean,
+  texts: PageTexts,
+): Element | null {
+  const own = anchorIsHeadline ? subtreeOf(texts, anchor).prose : 0;
+  for (let el = anchorIsHeadline ? anchor.parent : anchor; el !== null && el !== body; ) {
+    if (!isElement(el)) return null;
+    if (subtreeOf(texts, el).prose - own >= MIN_HEADLINE_PROSE) return el;
+    el = el.parent;
+  }
+  return null;
+}
+
+/** A test for "is inside `root`", memoised along each path so many calls stay linear. */
+function insideOf(root: Element, stop: Element): (el: Element) => boolean {
+  const known = new Map<AnyNode, boolean>([
+    [root, true],
+    [stop, false],
+  ]);
+  return (el) => {
+    const path: AnyNode[] = [];
+    let answer = false;
+    for (let n: AnyNode | null = el; n !== null; n = n.parent) {
+      const k = known.get(n);
+      if (k !== undefined) {
+        answer = k;
+        break;
+      }
+      path.push(n);
+    }
+    for (const n of path) known.set(n, answer);
+    return answer;
+  };
+}
 
 /** `el` and every element above it. */
 function ancestorsOf(el: Element): Set<Element> {
@@ -493,7 +713,60 @@ interface TitleChoice {
 const MAX_TITLE_CANDIDATES = 60;
 const TITLE_EXCLUDED_ANCESTORS: ReadonlySet<string> = new Set(['nav', 'footer', 'head', 'a']);
 
-function chooseTitle($: CheerioAPI, meta: Map<string, string>): TitleChoice {
+/** Text read after a headline candidate for the report under it. */
+const MAX_FOLLOWING_CHARS = 3000;
+
+/** Six Han characters or four words: a headline, not a box label like 热点新闻 or Recent Posts. */
+function looksLikeHeadline(text: string): boolean {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return han >= 6 || (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= 4;
+}
+
+/**
+ * When <title> names only the site or the section ("News | Kiribati Police Service", an
+ * embassy's name), the headline is the candidate that the most prose follows: the report
+ * comes right under its headline, up to the next headline-like candidate. An <h1> with a
+ * report under it comes first, so a subheading over a longer part of the body does not win.
+ */
+function headlineByProse(
+  candidates: readonly { text: string; element: Element | null }[],
+  lines: readonly string[],
+): { text: string; element: Element | null } | null {
+  const shaped = candidates.filter((c) => c.element !== null && looksLikeHeadline(c.text));
+  if (shaped.length === 0) return null;
+  const keys = new Set(shaped.map((c) => compact(c.text)));
+  // Lines are compacted only as far as the candidates are found (they sit near the top).
+  const compactLines: string[] = [];
+  const compactLine = (i: number) => (compactLines[i] ??= compact(lines[i] ?? ''));
+  let best: { text: string; element: Element | null } | null = null;
+  let bestProse = MIN_HEADLINE_PROSE - 1;
+  for (const c of shaped) {
+    const key = compact(c.text);
+    let at = 0;
+    while (at < lines.length && compactLine(at) !== key) at++;
+    if (at === lines.length) continue;
+    let prose = 0;
+    let chars = 0;
+    for (let i = at + 1; i < lines.length && chars < MAX_FOLLOWING_CHARS; i++) {
+      const line = lines[i] ?? '';
+      if (keys.has(compactLine(i))) break;
+      chars += line.length;
+      if (SENTENCE_END.test(line)) prose += letterCount(line);
+    }
+    if (prose >= MIN_HEADLINE_PROSE && c.element !== null && tagOf(c.element) === 'h1') return c;
+    if (prose > bestProse) {
+      best = c;
+      bestProse = prose;
+    }
+  }
+  return best;
+}
+
+function chooseTitle(
+  $: CheerioAPI,
+  meta: Map<string, string>,
+  lines: readonly string[],
+): TitleChoice {
   const titleElement = $('title').get(0);
   const docTitle =
     titleElement === undefined ? '' : collapseWhitespace(boundedText(titleElement, 1000));
@@ -501,9 +774,9 @@ function chooseTitle($: CheerioAPI, meta: Map<string, string>): TitleChoice {
   const candidates: { text: string; element: Element | null }[] = [];
   for (const key of ['articletitle', 'og:title', 'twitter:title']) {
     const value = meta.get(key);
-    if (value !== undefined && collapseWhitespace(value) !== '') {
-      candidates.push({ text: collapseWhitespace(value), element: null });
-    }
+    // og:title often carries the site name as <title> does.
+    const text = value === undefined ? '' : stripSiteSuffix(value);
+    if (text !== '') candidates.push({ text, element: null });
   }
   const elements = $(
     'h1, h2, [class*="title" i], [id*="title" i], [class*="headline" i], .bt, .tit',
@@ -524,18 +797,58 @@ function chooseTitle($: CheerioAPI, meta: Map<string, string>): TitleChoice {
     if (
       best === null ||
       tier > best.tier ||
-      (tier === best.tier && c.text.length > best.text.length)
+      (tier === best.tier && c.text.length > best.text.length) ||
+      // The same text on the page beats the meta tag: it anchors the main text.
+      (tier === best.tier &&
+        c.text.length === best.text.length &&
+        best.element === null &&
+        c.element !== null)
     ) {
       best = { text: c.text, element: c.element, tier };
     }
   }
-  if (best !== null) return { title: best.text, element: best.element };
+  const shown = (text: string) => ({ title: text, element: elementShowing($, text, lines) });
+  if (best !== null) {
+    return best.element === null ? shown(best.text) : { title: best.text, element: best.element };
+  }
   const metaTitle = candidates.find((c) => c.element === null);
-  if (metaTitle !== undefined) return { title: metaTitle.text, element: null };
+  if (metaTitle !== undefined) return shown(metaTitle.text);
+  const byProse = headlineByProse(candidates, lines);
+  if (byProse !== null) return { title: byProse.text, element: byProse.element };
   const h1 = candidates.find((c) => c.element !== null && tagOf(c.element) === 'h1');
   if (h1 !== undefined) return { title: h1.text, element: h1.element };
-  if (cleaned !== '') return { title: cleaned, element: null };
+  if (cleaned !== '') return shown(cleaned);
   return { title: null, element: null };
+}
+
+/**
+ * The element that shows `title` on the page, for a title known only from <title> or a meta tag
+ * (the headline's class is not one the candidate selector knows, like `m-art-bt`): the parent
+ * of the first text that is the whole title. Looked for only when a line of the page is the
+ * title, and in one walk, so most pages never pay for it and none pay more than once.
+ */
+function elementShowing($: CheerioAPI, title: string, lines: readonly string[]): Element | null {
+  const key = compact(title);
+  // A collapsed line has at most one space between any two other characters.
+  const shows = (line: string) =>
+    line.length >= key.length && line.length <= key.length * 2 && compact(line) === key;
+  if (key === '' || !lines.some(shows)) return null;
+  const stack: AnyNode[] = $('body').toArray();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const data = textOf(node);
+    if (data !== null) {
+      const parent = node.parent;
+      if (parent !== null && isElement(parent) && compact(data) === key) return parent;
+      continue;
+    }
+    if (!('children' in node) || TITLE_EXCLUDED_ANCESTORS.has(tagOf(node))) continue;
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i];
+      if (child !== undefined) stack.push(child);
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -661,8 +974,9 @@ function publishedDate(
   // The date block sits just under the headline; read only that stretch so a date quoted in
   // the article or a sidebar is not taken for the page's own.
   const at = title === null ? -1 : pageText.indexOf(title);
-  const nearTitle =
-    at === -1 ? pageText.slice(0, 1500) : pageText.slice(at, at + title!.length + 600);
+  const nearTitle = unglueDates(
+    at === -1 ? pageText.slice(0, 1500) : pageText.slice(at, at + title!.length + 600),
+  );
   const labelled = labelledDate(nearTitle);
   if (labelled !== null) return labelled;
 
@@ -672,16 +986,26 @@ function publishedDate(
   const near = findDates(nearTitle)[0]?.date ?? null;
   if (near !== null && at !== -1) return near;
   // The <title> differs from the headline (or is missing): the date line near the top.
-  const onItsLine = dateLine(pageText.slice(0, 4000));
+  const onItsLine = dateLine(unglueDates(pageText.slice(0, 4000)));
   if (onItsLine !== null) return onItsLine;
 
   // A month folder (`/201611/`) gives no day; accept a date from the page only if it agrees.
   const month = url === null ? null : monthFromUrl(url);
+  const all = unglueDates(pageText);
   if (month !== null) {
-    const agreeing = findDates(pageText).find((d) => d.date.startsWith(month));
+    const agreeing = findDates(all).find((d) => d.date.startsWith(month));
     if (agreeing !== undefined) return agreeing.date;
   }
-  return labelledDate(pageText);
+  return labelledDate(all);
+}
+
+/**
+ * Inline elements written without a space between them glue a year to the next word
+ * (`<time>March 22, 2022</time><time>March 23, 2022</time>`, `11 Jul, 2023</span><span>Updated`),
+ * which defeats the word boundary that date patterns need. Ordinals (22nd) stay whole.
+ */
+function unglueDates(text: string): string {
+  return text.replace(/(\d)(?=[A-Za-z])(?!(?:st|nd|rd|th)\b)/g, '$1 ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -910,6 +1234,34 @@ export function parseHtml(
   }
 }
 
+/**
+ * Drops page chrome before the body is chosen. ASP.NET and SharePoint wrap the whole page in
+ * one <form>, so a form goes only when it is a search box, a login or a comment form: not when
+ * it holds the headline (`keep`) or half the page's text.
+ */
+function removeForText($: CheerioAPI, keep: ReadonlySet<Element>, pageChars: number): void {
+  const half = pageChars / 2;
+  // One query for both: each query walks the whole document.
+  const drop = $(`${REMOVE_FOR_TEXT}, form`).filter(
+    (_, el) => tagOf(el) !== 'form' || !(keep.has(el) || boundedText(el, half).length >= half),
+  );
+  drop.remove();
+}
+
+/**
+ * The headline, or when page chrome around it was removed (an article's <header>), the nearest
+ * element left above it; null when nothing below <body> is left. `above` lists the headline and
+ * its ancestors from the bottom up, as they were before the removal.
+ */
+function survivingAnchor(above: readonly Element[], body: Element): Element | null {
+  // A removed element loses its parent; the elements below it keep theirs.
+  let anchor: Element | null = above[0] ?? null;
+  for (let i = 0; i < above.length; i++) {
+    if (above[i]?.parent === null) anchor = above[i + 1] ?? null;
+  }
+  return anchor !== null && anchor !== body && ancestorsOf(anchor).has(body) ? anchor : null;
+}
+
 function parseDocument(
   html: string,
   url: string | null,
@@ -923,20 +1275,24 @@ function parseDocument(
   const jsonLdPublished = jsonLdDate($);
 
   $(REMOVE_ALWAYS).remove();
-  const { title, element: headline } = chooseTitle($, meta);
   const body = $('body').get(0) ?? null;
-  const pageText = textLines(body === null ? $.root().toArray() : [body]).join('\n');
+  const pageLines = textLines(body === null ? $.root().toArray() : [body]);
+  const pageText = pageLines.join('\n');
+  const { title, element: headline } = chooseTitle($, meta, pageLines);
   const published = publishedDate(meta, jsonLdPublished, pageText, title, url);
 
   let roots: Element[] = [];
+  let skip: ReadonlySet<AnyNode> | undefined;
   if (opts.contentSelector !== undefined) {
     roots = outermost($(opts.contentSelector).toArray().filter(isElement));
   }
   if (roots.length === 0) {
-    $(REMOVE_FOR_TEXT).remove();
-    if (body !== null) roots = mainContainers(body, headline?.parent == null ? null : headline);
+    const above = headline === null ? [] : [...ancestorsOf(headline)];
+    removeForText($, new Set(above), pageText.length);
+    const anchor = body === null ? null : survivingAnchor(above, body);
+    if (body !== null) ({ roots, skip } = mainContainers(body, anchor, anchor === headline));
   }
-  let paragraphs = textLines(roots.length > 0 ? roots : $.root().toArray());
+  let paragraphs = textLines(roots.length > 0 ? roots : $.root().toArray(), skip);
   if (title !== null) {
     // The headline leads the text once (the body may repeat it after a sidebar kept with it).
     const once = compact(title);

@@ -359,3 +359,163 @@ describe('stripSiteSuffix edge cases', () => {
     );
   });
 });
+
+describe('main text on layouts that defeat a longest-block choice', () => {
+  const report = [
+    '<p>　　6月17日，两国警方在萨格勒布举行会谈。</p>',
+    '<p>　　双方签署了联合巡逻合作文件。</p>',
+    '<p>　　中方派出四名警员参加巡逻。</p>',
+  ].join('');
+  const notice =
+    '<div class="notice"><h4>领事提醒</h4><p>提醒在当地的中国公民：近期旅游旺季游客数量大幅增加，盗窃、抢劫等侵财类案件时有发生，请务必增强安全防范意识，妥善保管护照、现金和贵重物品，避免单独前往偏僻地区，夜间尽量结伴出行，如遇紧急情况请及时报警并与使馆联系。</p></div>';
+
+  it('keeps the short report with its headline against a longer notice before it', () => {
+    const html = page(
+      '<title>中克两国警方签署联合巡逻合作文件_中华人民共和国驻克罗地亚共和国大使馆</title>',
+      `<div class="side">${notice}</div><div class="main"><div class="news_title">中克两国警方签署联合巡逻合作文件</div><div class="info">2019-06-18</div><div class="news_content">${report}</div></div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('双方签署了联合巡逻合作文件。');
+    expect(doc.text).not.toContain('领事提醒');
+    expect(doc.text).not.toContain('妥善保管护照');
+  });
+
+  it('counts paragraphs that an editor wrapped one by one in <div>s', () => {
+    const wrapped = ['会谈在贝尔格莱德举行。', '双方签署了合作文件。', '中方警员参加了巡逻。']
+      .map((p) => `<div style="text-indent:2em">${p}</div>`)
+      .join('<div style="text-align:center"><img src="a.jpg"></div>');
+    const html = page(
+      '<title>中塞警务联合巡逻总结会举行</title>',
+      `${notice}<div class="news"><h3>中塞警务联合巡逻总结会举行</h3><div class="news_text">${wrapped}</div></div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('双方签署了合作文件。');
+    expect(doc.text).not.toContain('妥善保管护照');
+  });
+
+  it('still takes a longer body away from the headline, and keeps the standfirst with it', () => {
+    const body = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<p>Paragraph ${i} of the report says that the two police services signed a plan on joint patrols and training.</p>`,
+    ).join('');
+    const html = page(
+      '<title>Serbia and China sign patrol plan</title>',
+      `<div class="head"><h1>Serbia and China sign patrol plan</h1><p class="standfirst">The plan covers three cities this year.</p><figure><img src="a.jpg"><figcaption>Officials at the signing in Belgrade.</figcaption></figure></div><div class="body">${body}</div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('The plan covers three cities this year.');
+    expect(doc.text).toContain('Paragraph 4 of the report');
+  });
+
+  it('keeps the lead between the headline and the body', () => {
+    const html = page(
+      '<title>越中两国公安部签署合作文件</title>',
+      `<div class="detail"><h1>越中两国公安部签署合作文件</h1><div class="time">12/12/2023 20:10</div><h2 class="sapo">越南公安部和中国公安部签署了关于打击跨国犯罪的合作文件。</h2><div class="content">${report}</div></div><div class="related"><a href="/1.htm">越中签署禁毒合作协议</a></div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('越南公安部和中国公安部签署了关于打击跨国犯罪的合作文件。');
+    expect(doc.text).toContain('中方派出四名警员参加巡逻。');
+    expect(doc.text).not.toContain('越中签署禁毒合作协议');
+  });
+
+  it('reads a page that ASP.NET wraps in one <form>, and drops a search form', () => {
+    const html = page(
+      '<title>Ministry of Interior - News Detail</title>',
+      `<form id="aspnetForm"><div class="menu"><a href="/">Home</a> <a href="/news">Press Releases</a></div><div id="pnlNews"><span class="newstitle">Pakistan and China agree to enhance security cooperation</span><br><span>Dated: 14 June 2021</span><br><br><span>ISLAMABAD: The Interior Minister met a delegation of the Ministry of Public Security of China today.<br><br>The two sides signed minutes of the meeting.</span></div></form>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.title).toBe('Pakistan and China agree to enhance security cooperation');
+    expect(doc.text).toContain('The two sides signed minutes of the meeting.');
+    expect(doc.published).toBe('2021-06-14');
+    const search = parseHtml(
+      page(
+        '<title>标题甲乙丙丁</title>',
+        `<form class="search"><label>站内搜索关键词</label><input name="q"></form>${ARTICLE}`,
+      ),
+      null,
+    );
+    expect(search.text).not.toContain('站内搜索关键词');
+  });
+
+  it('leaves share bars, related posts and newsletter boxes inside the body out', () => {
+    const html = page(
+      '<title>RSIPF and China Police sign training plan – RSIPF</title>',
+      `<article><header><h1>RSIPF and China Police sign training plan</h1></header><div class="entry-content share-enabled">
+<p>The Royal Solomon Islands Police Force and the China Police Liaison Team signed a cooperation plan on police training.</p>
+<div class="newsletter-inline"><p>Sign up for our newsletter. By registering, you consent to receiving marketing emails.</p></div>
+<p>The plan was signed at the Rove Police Headquarters on Tuesday.</p>
+<div class="sharedaddy"><h3>Share this:</h3><a href="/s">Facebook</a></div>
+<div id="jp-relatedposts"><p><a href="/p1">China donates police vehicles to RSIPF</a></p></div></div></article>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('The plan was signed at the Rove Police Headquarters on Tuesday.');
+    for (const noise of [
+      'Sign up for our newsletter',
+      'Share this:',
+      'China donates police vehicles',
+    ]) {
+      expect(doc.text).not.toContain(noise);
+    }
+  });
+  it('trims link lists that close the report, but keeps those inside it and a list page', () => {
+    const html = page(
+      '<title>中老签署禁毒合作谅解备忘录</title>',
+      `<div class="lt"><h1>中老签署禁毒合作谅解备忘录</h1><div class="nr"><p>10月19日，两国禁毒部门在昆明举行会谈。</p><p>双方签署了以下文件：</p></div>
+<ul class="docs"><li><a href="/d1.pdf">禁毒合作谅解备忘录</a></li><li><a href="/d2.pdf">联合行动方案</a></li></ul>
+<div class="nr"><p>双方同意继续开展湄公河流域禁毒联合行动。</p></div>
+<div class="xgwz"><h3>相关文章</h3><ul><li><a href="/a">中缅禁毒合作会谈举行</a></li><li><a href="/b">全国禁毒工作会议召开</a></li></ul></div></div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.text).toContain('联合行动方案');
+    expect(doc.text).toContain('双方同意继续开展湄公河流域禁毒联合行动。');
+    expect(doc.text).not.toContain('中缅禁毒合作会谈举行');
+    const list = parseHtml(
+      page(
+        '<title>工作动态</title>',
+        '<ul><li><a href="/1.htm">公安部与蒙古国司法内务部举行会谈</a> 2024-05-08</li><li><a href="/2.htm">公安部与塔吉克斯坦内务部签署合作协议</a> 2024-07-02</li></ul>',
+      ),
+      null,
+    );
+    expect(list.text).toContain('公安部与塔吉克斯坦内务部签署合作协议');
+  });
+});
+
+describe('titles that <title> does not name', () => {
+  it('takes the candidate that the report follows when <title> is the site name', () => {
+    const html = page(
+      '<title>中华人民共和国驻斐济共和国大使馆</title>',
+      `<div class="left"><div class="hd">使馆新闻</div><ul><li><a href="/1.htm">驻斐济大使走访斐济警察学院</a></li></ul></div>
+<div class="right"><div id="News_Body_Title">中国警方向斐济警察部队捐赠装备</div><div id="News_Body_Time">2022-08-17 15:34</div>
+<div id="News_Body_Txt_A"><p>8月16日，中国公安部援助斐济警察部队装备交接仪式在苏瓦举行。</p><p>斐方感谢中方长期以来的支持。</p></div></div>`,
+    );
+    const doc = parseHtml(html, null);
+    expect(doc.title).toBe('中国警方向斐济警察部队捐赠装备');
+    expect(doc.published).toBe('2022-08-17');
+    expect(doc.text).not.toContain('驻斐济大使走访斐济警察学院');
+  });
+
+  it('cuts the site name off og:title and anchors the body at the headline showing it', () => {
+    const html = page(
+      '<title>中國與索羅門群島簽警務合作協議 | 國際 | 中央社 CNA</title><meta property="og:title" content="中國與索羅門群島簽警務合作協議 | 國際 | 中央社 CNA">',
+      '<div class="m-art"><div class="m-art-bt">中國與索羅門群島簽警務合作協議</div><div class="txt"><p>兩國簽署包括警務合作在內的多項協議。</p><p>中方將協助索國提升警察執法能力。</p></div></div>',
+    );
+    expect(parseHtml(html, null).title).toBe('中國與索羅門群島簽警務合作協議');
+  });
+
+  // Speed is for benchmarks; the test's own timeout still catches a quadratic walk.
+  it('survives a deep chain of wrappers around a text equal to <title>', () => {
+    const html = `<title>深层页面标题内容_网站</title>${'<div>'.repeat(60_000)}深层页面标题内容${'</div>'.repeat(60_000)}`;
+    expect(parseHtml(html, null).title).toBe('深层页面标题内容');
+  });
+});
+
+describe('dates glued by inline markup', () => {
+  it('reads a date that inline elements glued to the next word', () => {
+    const html = page(
+      '<title>RSIPF signs plan</title>',
+      '<h1>RSIPF signs plan</h1><div>Posted on <time datetime="2022-03-22">March 22, 2022</time><time datetime="2022-03-23">March 23, 2022</time> by Media Unit</div><p>The plan was signed on Tuesday.</p>',
+    );
+    expect(parseHtml(html, null).published).toBe('2022-03-22');
+  });
+});
