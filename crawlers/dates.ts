@@ -103,18 +103,30 @@ const EXTRACTORS: readonly Extractor[] = [
       isoDate(Number(m[3]), MONTHS[(m[1] ?? '').slice(0, 3).toLowerCase()] ?? 0, Number(m[2])),
   },
   {
-    // 22 November 2016 / Tue, 22 Nov 2016 10:00:00 GMT
-    re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_NAME}\\.?,?\\s+(\\d{4})\\b`, 'gi'),
+    // 22 November 2016 / Tue, 22 Nov 2016 10:00:00 GMT / 22-Nov-2016
+    re: new RegExp(
+      `\\b(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+|-)${MONTH_NAME}\\.?,?(?:\\s+|-)(\\d{4})\\b`,
+      'gi',
+    ),
     read: (m) =>
       isoDate(Number(m[3]), MONTHS[(m[2] ?? '').slice(0, 3).toLowerCase()] ?? 0, Number(m[1])),
   },
 ];
 
+/**
+ * 22.11.2016: day first with dots, as European, Russian and Latin American sites write it (the
+ * year-first form is read above; slashes are left alone, since 12/11/2016 is ambiguous).
+ */
+const DOTTED_DAY_FIRST: Extractor = {
+  re: /(?<![\d.\p{L}])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d])/gu,
+  read: (m) => isoDate(Number(m[3]), Number(m[2]), Number(m[1])),
+};
+
 /** Every readable date in `text`, in order of position. */
 export function findDates(text: string): DateMatch[] {
   const searchable = asciiDigits(text);
   const found: DateMatch[] = [];
-  for (const { re, read } of EXTRACTORS) {
+  for (const { re, read } of [...EXTRACTORS, DOTTED_DAY_FIRST]) {
     re.lastIndex = 0;
     for (let m = re.exec(searchable); m !== null; m = re.exec(searchable)) {
       const date = read(m);
@@ -135,7 +147,10 @@ export function parseDateValue(value: string): string | null {
   return findDates(trimmed)[0]?.date ?? null;
 }
 
-/** A full date a URL carries: TRS `/t20161122_`, Xinhua `/2016-11/22/`, People's Daily `/2016/1122/`. */
+/**
+ * A full date a URL carries: TRS `/t20161122_`, Xinhua `/2016-11/22/`, People's Daily
+ * `/2016/1122/`, WordPress `/2016/11/22/`.
+ */
 export function dateFromUrl(url: string): string | null {
   const path = url.replace(/[?#].*$/, '');
   const patterns: readonly RegExp[] = [
@@ -143,6 +158,9 @@ export function dateFromUrl(url: string): string | null {
     /\/(\d{4})-(\d{2})\/(\d{2})\//,
     /\/(\d{4})\/(\d{2})(\d{2})\//,
     /\/(\d{4})(\d{2})(\d{2})\//,
+    // WordPress and many news sites: /2016/11/22/slug, /2016-11-22/.
+    /\/(\d{4})\/(\d{1,2})\/(\d{1,2})\//,
+    /\/(\d{4})-(\d{2})-(\d{2})(?:\/|[-_][a-z])/,
   ];
   for (const re of patterns) {
     const m = re.exec(path);
