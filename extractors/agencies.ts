@@ -39,10 +39,18 @@ const OWN_NAMES = agencyNamesRaw.countries as Readonly<
   Record<string, Readonly<Record<string, OwnName>>>
 >;
 
-/** The agency's label: its own English name where known, else "<agency> of <country>". */
-export function labelled(agency: Agency, code: string | undefined): Agency {
+/**
+ * The agency's label: its own English name where known (data/agency-names.json, else the name
+ * the page writes with the country in it: "the Royal Oman Police"), else "<agency> of <country>".
+ */
+export function labelled(
+  agency: Agency,
+  code: string | undefined,
+  written: string | null = null,
+): Agency {
   if (code === undefined) return agency;
   const own = OWN_NAMES[code]?.[agency.name];
+  if (own === undefined && written !== null) return { name: written, type: agency.type };
   if (own === undefined) {
     return { name: `${agency.name} of ${countryNameEn(code)}`, type: agency.type };
   }
@@ -115,4 +123,24 @@ export function agencyInWords(words: string): Agency | null {
   // A police rank as the title (总警监, 警察总监, Inspector-General of Police) names the police.
   if (/警|Police/.test(words)) return { name: 'Police', type: 'national_police' };
   return null;
+}
+
+/** "Royal", "National" … before the country in a force's own name (Royal Bhutan Police). */
+const FORCE_BEFORE = /(?:^|[^\p{L}])((?:(?:Royal|National|Federal)\s+)?)$/u;
+/** The force's word after the country: Seychelles Police Force, Bhutan National Police. */
+const FORCE_AFTER =
+  /^\s+((?:(?:National|Federal|Mounted)\s+)?(?:Police(?:\s+(?:Force|Service))?|Constabulary|Gendarmerie))(?![\p{L}])(?!\s+(?:of|in|to|for)\b)(?!\s+and\s+[A-Z])(?!\s+[A-Z])/u;
+
+/**
+ * A police force's own English name as the page writes it around a mention of its country
+ * ("the Seychelles Police Force", "Royal Oman Police"): the capitalised country or adjective
+ * followed by the force's word, not "the Police of …" (the generic label) nor a Chinese mention.
+ */
+export function writtenForceName(doc: PreparedText, mention: Span): string | null {
+  const word = doc.text.slice(mention.start, mention.end);
+  if (!/^[A-Z][\p{L}'’ -]*$/u.test(word)) return null;
+  const after = FORCE_AFTER.exec(doc.text.slice(mention.end, mention.end + 40));
+  if (after === null) return null;
+  const before = FORCE_BEFORE.exec(doc.text.slice(Math.max(0, mention.start - 20), mention.start));
+  return `${before?.[1] ?? ''}${word} ${after[1]}`.replace(/\s+/g, ' ');
 }

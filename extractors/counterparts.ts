@@ -9,6 +9,7 @@ import {
   agencyInWords,
   asAgencyType,
   labelled,
+  writtenForceName,
 } from './agencies.js';
 import {
   type CountryMention,
@@ -60,6 +61,13 @@ interface ForeignOfficial extends Span {
 const ZH_FOREIGN_TITLE =
   /副厅长|厅长|第一副部长|副部长|部长助理|国务部长|部长|副大臣|大臣|副国务秘书|国务秘书|常务秘书|总警监|警察总监|警察总长|副总监|总监|副总长|总长|副局长|局长|副署长|署长|副主任|主任|总司令|副司令|司令|秘书长|秘书(?!处)|总检察长|副总理|总理|副首相|首相|主席|合作官|联络官|董事长/g;
 const ZH_NAME = new RegExp(`^${NAME_START}([\\u4e00-\\u9fa5·•‧-]{2,12}?)${NAME_STOP}`);
+/**
+ * A transliterated name of several parts (阿卜杜拉耶·达乌达·迪亚洛, 阿卜杜拉·本·纳赛尔·本·哈利法·阿勒萨尼)
+ * may run past twelve characters; only one with a middle dot does.
+ */
+const ZH_LONG_NAME = new RegExp(
+  `^${NAME_START}(?:谢赫)?([\\u4e00-\\u9fa5]{1,8}?(?:[·•‧][\\u4e00-\\u9fa5]{1,8}?){2,6}?)${NAME_STOP}`,
+);
 /** Military and police ranks written after a name (梁三光大将): not part of the name. */
 const RANK_SUFFIX = /(?:大将|上将|中将|少将|准将|将军|总警监|警监)$/;
 const ZH_PARTY_CUT = /[，。；与和同及\n]/g;
@@ -302,21 +310,24 @@ function zhOfficials(
       }
       agencyOnly = agency.value;
     }
-    let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? null;
+    const long = ZH_LONG_NAME.exec(text.slice(end, end + 40));
+    let name = ZH_NAME.exec(text.slice(end, end + 16))?.[1] ?? long?.[1] ?? null;
+    // 谢赫 (Sheikh) before a long name is a style, not a part of it.
+    const nameFrom = long !== null && name === long[1] ? end + long[0].length - name.length : end;
     if (name !== null) name = name.replace(RANK_SUFFIX, '');
     if (name !== null && name.length < 2) name = null;
     // An MPS leader of the officials table is the Chinese side, whatever country is near.
     // (张新枫 heading a forum's body after leaving MPS is that body's head.)
     if (name !== null && forum === null && officialByName(name) !== undefined) continue;
     const titleWords = text.slice(country?.end ?? forum?.end ?? segStart, end);
-    const nameEnd = name === null ? end : end + name.length;
+    const nameEnd = name === null ? end : nameFrom + name.length;
     out.push({
       at: m.index,
       start: country?.start ?? forum?.start ?? segStart,
       end: nameEnd,
       code,
       // Names are quoted as written (Traditional stays Traditional).
-      name: name === null ? null : doc.raw.slice(end, end + name.length),
+      name: name === null ? null : doc.raw.slice(nameFrom, nameFrom + name.length),
       rank: statedRank(text, m[0], nameEnd) ?? zhRank(m[0]),
       agency:
         forum !== null
@@ -528,6 +539,10 @@ function unattachedAgency(
 ): { agency: Agency; code: string; span: Span } | null {
   for (const m of AGENCIES.find(doc.text, span.start, span.end)) {
     if (m.value.type === 'public_security') continue;
+    // "a Memorandum of Understanding on Police Cooperation": the subject, not a party.
+    if (/^\s+(?:co-?operation|training|capacity)\b/i.test(doc.text.slice(m.end, m.end + 16))) {
+      continue;
+    }
     if (
       /China|Chinese|中国|中方/.test(doc.text.slice(Math.max(span.start, m.start - 16), m.start))
     ) {
@@ -836,7 +851,24 @@ export function resolveCounterpartSide(
         viaOfficial(principal) ??
         unattached);
   if (chosen !== null) {
-    const agency = labelled(chosen.agency, chosen.code);
+    // The force's own name as the sentence or the readout writes it with the country.
+    let written: string | null = null;
+    // (A Ministry of Police is the ministry, not the force: "the Tonga Police" is another body.)
+    if (
+      chosen.agency.type === 'national_police' &&
+      !/^(?:Ministry|Department|Secretariat)\b/.test(chosen.agency.name) &&
+      chosen.code !== undefined
+    ) {
+      for (const span of [s, ctx]) {
+        for (const c of findCountryMentions(doc, span.start, span.end)) {
+          if (c.codes[0] !== chosen.code) continue;
+          written = writtenForceName(doc, c);
+          if (written !== null) break;
+        }
+        if (written !== null) break;
+      }
+    }
+    const agency = labelled(chosen.agency, chosen.code, written);
     return {
       signatory,
       signatorySpan: official,

@@ -333,10 +333,11 @@ const DATELINE_ZH =
 const DATELINE_DAY_ZH = /(?:中央社|记者|专电|本报)[^\n。）)]{0,24}?(\d{1,2})日(?:专)?电/;
 /**
  * A release's own date line near the top: "Belgrade, 8 May 2024", "Nairobi, Monday May 20,
- * 2024", "MHA Press Release, 9 September 2019", "2019/12/31", "Updated: 2023-11-29 07:12".
+ * 2024", "MHA Press Release, 9 September 2019", "2019/12/31", "Updated: 2023-11-29 07:12",
+ * "Government of Montenegro, Ministry of Interior - 26 November 2019" (a ministry's long source line).
  */
 const DATE_LINE = new RegExp(
-  `^[^\\n]{0,48}?(?:(\\d{1,2})\\s+${MONTH_RE},?\\s+(\\d{4})|${MONTH_RE}\\s+(\\d{1,2}),?\\s+(\\d{4})|(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2}))[^\\n]{0,24}$`,
+  `^[^\\n]{0,96}?(?:(\\d{1,2})\\s+${MONTH_RE},?\\s+(\\d{4})|${MONTH_RE}\\s+(\\d{1,2}),?\\s+(\\d{4})|(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2}))[^\\n]{0,24}$`,
   'm',
 );
 const DATELINE_SCAN_CHARS = 800;

@@ -133,7 +133,8 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
   const byParties =
     /\b(?:a|an)\s+$/i.test(text.slice(Math.max(0, term.start - 4), term.start)) &&
     /^(?:\s*\([A-Z]{2,6}\))?\s+between\s/.test(text.slice(term.end, term.end + 16));
-  const tokens = /[A-Za-z'’-]+|\([A-Z]{2,6}\)|(?:19|20)\d{2}(?:[-–](?:19|20)?\d{2})?/y;
+  // Letters of any script: Côte d'Ivoire, São Tomé are one word each.
+  const tokens = /[\p{L}'’-]+|\([A-Z]{2,6}\)|(?:19|20)\d{2}(?:[-–](?:19|20)?\d{2})?/uy;
   let end = term.end;
   let lastCapEnd = term.end;
   let extra = 0;
@@ -151,7 +152,7 @@ function englishTitle(doc: PreparedText, term: Span, sentence: Sentence): Span |
       // A year or period ends a name only after "for" / "of" (Action Plan … for 2025-2027).
       if (previous !== 'for' && previous !== 'of') break;
       lastCapEnd = tokens.lastIndex;
-    } else if (/^[A-Z(]/.test(word)) {
+    } else if (/^[\p{Lu}(]|^[dl]['’]\p{Lu}/u.test(word)) {
       lastCapEnd = tokens.lastIndex;
       if (!word.startsWith('(')) extra += 1;
     } else if (!EN_TITLE_CONNECTORS.has(word)) break;
@@ -186,7 +187,7 @@ const TITLE_STOP =
 
 /** "Action Plan for the implementation of joint police patrols": a capitalised term, then words. */
 function lowercaseTitle(text: string, term: Span): Span | null {
-  const words = /[ ]+([A-Za-z'’-]+)/y;
+  const words = /[ ]+([\p{L}'’-]+)/uy;
   let end = term.end;
   let lastContent = term.end;
   let content = 0;

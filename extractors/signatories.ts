@@ -588,6 +588,11 @@ const UNNAMED_CN_TITLES: readonly { re: RegExp; title: CnTitle }[] = [
   { re: /(?:中国)?驻[\u4e00-\u9fa5]{2,12}?(?:大使馆)?(?:特命全权)?大使(?!馆)/g, title: 'embassy' },
   { re: /(?:中国)?公安部[\u4e00-\u9fa5]{2,14}?局(?:的)?副?局长/g, title: 'bureau_head' },
   { re: /国家移民管理局副?局长|国家禁毒(?:委员会)?办(?:公室)?副?主任/g, title: 'bureau_head' },
+  // 备忘录由出入境管理局负责人与…签署: the head of one of the ministry's bureaus, unnamed.
+  {
+    re: /(?<![\u4e00-\u9fa5]{2}(?:部|国))(?:(?:中国)?公安部)?(?:出入境管理|国际合作|禁毒|刑事侦查|经济犯罪侦查|网络安全保卫|反恐怖|边防管理|治安管理)局(?:的)?(?:主要)?负责人/g,
+    title: 'bureau_head',
+  },
   { re: /[\u4e00-\u9fa5]{2,8}?(?:省|自治区)公安厅副?厅长/g, title: 'provincial' },
   { re: /(?:中国)?公安部(?:常务副部长|副部长|部长)/g, title: 'unknown' },
   {
@@ -632,7 +637,7 @@ function unnamedCnTitle(doc: PreparedText, span: Span): { title: CnTitle; span: 
 
 /** Unnamed representatives signed (双方代表签署, the two sides' representatives signed). */
 export const REPRESENTATIVES =
-  /(?:双方|两国|两部门|双方工作组)代表(?!团)|representatives of the two|the two sides' representatives|officials of (?:the )?(?:two|both) (?:sides|ministries|countries|agencies)/i;
+  /(?:双方|两国|两部门|双方工作组)代表(?!团)|representatives of the two|the two sides' representatives|officials (?:of|from) (?:the )?(?:two|both) (?:sides|ministries|countries|agencies)/i;
 
 const NOBODY: CnSignatory = { name_zh: null, name_en: null, title: 'unknown' };
 

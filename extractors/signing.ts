@@ -181,6 +181,7 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
   const events: SigningEvent[] = [];
   const sentences = doc.sentences;
   const end = articleEnd(doc);
+  let chinaOnPage: boolean | undefined;
   for (const [i, verbs] of findVerbs(doc)) {
     const sentence = sentences[i];
     if (sentence === undefined || sentence.start >= end) continue;
@@ -265,6 +266,13 @@ export function findSigningEvents(doc: PreparedText, options: SigningOptions): S
       );
     };
     const subject = countriesNamedIn(doc, sentence.start, verb.start);
+    // The Royal Bhutan Police and the West Bengal Police signed …: an article that never names
+    // China, its ministry or one of its officials reports no signing of MPS's.
+    // (Chinese pages may name China only as 驻X大使 or 我部.)
+    if (!/[\u4e00-\u9fff]/.test(sentenceText)) {
+      chinaOnPage ??= chinaNamed({ start: 0, end });
+      if (!chinaOnPage) continue;
+    }
     if (
       subject.foreign.size >= 2 &&
       !chinaNamed(sentence) &&

@@ -19,7 +19,7 @@ import {
  * it. It reads both scripts (簽) and full-width letters are rare enough to ignore here.
  */
 export const MAY_REPORT_SIGNING =
-  /签|簽|籤|缔结|締結|互换|互換|交换|交換|成果清单|成果清單|联合声明|聯合聲明|sign|inked|inks\b|\bink\b|conclud|renew|joint statement|outcome/i;
+  /签|簽|籤|缔结|締結|互换|互換|交换|交換|换文|換文|成果清单|成果清單|联合声明|聯合聲明|sign|inked|inks\b|\bink\b|conclud|renew|joint statement|outcome/i;
 
 export interface Verb extends Span {
   /** 见证签署 / witnessed the signing of: the leaders named did not sign themselves. */
@@ -31,7 +31,7 @@ export interface Verb extends Span {
 // Groups: 1 witness prefix (zh), 2 verb (zh), 3 adoption (zh), 4 witness prefix (en), 5 verb
 // (en), 6 adoption (en).
 const VERB =
-  /(见证(?:了)?(?:双方)?(?:代表)?(?:共同)?)?(签署|签订|签约|签字|草签|签下|续签|缔结|订立|(?:互换|交换)(?:了)?(?=[^，。；]{0,40}(?:换文|照会|批准书|文本)))|((?:共同)?(?:确认|通过|发表|发布)(?=了?(?:《|「|“|[^，。；《]{0,24}(?:成果清单|成果声明|联合声明|共同声明|联合公报))))|\b(witness(?:ed|es|ing)?\s+the\s+)?(sign(?:ed|s|ing)?|inked|inks|ink|concluded|renew(?:ed|s)?)\b|\b(adopted|issued|released)(?=\s+(?:a|the|an)\s+(?:[\w-]+\s+){0,4}(?:joint\s+statement|joint\s+declaration|list\s+of\s+outcomes|outcome))/gi;
+  /(见证(?:了)?(?:双方)?(?:代表)?(?:共同)?)?(签署|签订|签约|签字|草签|签下|续签|缔结|订立|(?:互换|交换)(?:了)?(?=[^，。；]{0,40}(?:换文|照会|批准书|文本))|(?:进行|举行|完成)(?:了)?(?=换文))|((?:共同)?(?:确认|通过|发表|发布)(?=了?(?:《|「|“|[^，。；《]{0,24}(?:成果清单|成果声明|联合声明|共同声明|联合公报))))|\b(witness(?:ed|es|ing)?\s+the\s+)?(sign(?:ed|s|ing)?|inked|inks|ink|concluded|renew(?:ed|s)?)\b|\b(adopted|issued|released)(?=\s+(?:a|the|an)\s+(?:[\w-]+\s+){0,4}(?:joint\s+statement|joint\s+declaration|list\s+of\s+outcomes|outcome))/gi;
 
 const FUTURE_ZH =
   /(将|拟|计划|准备|即将|有望|预计|希望|愿|愿意|期待|同意|商定|争取|尽快|早日|下一步|将要|有待)[^，。；]{0,8}$/;
@@ -40,7 +40,10 @@ const NEGATION_ZH = /(未|没有|尚未|不)\s*$/;
 const NEGATION_ZH_AHEAD = /(?:并未|从未|尚未|未曾|没有|并没有|未)(?!来|知)[^，。；]{0,12}$/;
 const FUTURE_EN =
   /\b(will|would|shall|to|could|may|might|plans?|planned|expected|set|going|intends?|ready|willing|hopes?|aims?|agreed|agree|are|is|towards?|possibility\s+of|prospects?\s+of)\s+(?:(?:to|be|also|soon|jointly|formally)\s+){0,3}$/;
-const NEGATION_EN = /\b(not|never|yet to|failed to)\s+(?:be\s+)?$/;
+const NEGATION_EN =
+  /\b(not|never|yet to|failed to)\s+(?:be\s+)?$|\b(?:no|nothing)\s+(?:[\w-]+\s+){0,4}(?:was|were|has\s+been|had\s+been|have\s+been|is|are)\s+$/;
+/** "a memorandum … to be signed later this year": a document still to come. */
+const TO_BE_EN = /\b(?:to|will|would|shall|could|may|might|can)\s+be\s+$/;
 const BACKGROUND_BEFORE_ZH =
   /根据|依据|按照|回顾|总结|落实|执行(?!委员会|委|主任|局|秘书|理事|董事)|曾|此前|先后|历年|累计|迄今|至今|近年来|多年来|以往|过去|首次签署于/;
 const BACKGROUND_AFTER_ZH = /^[了的]?[^，。]{0,40}?(以来|基础上|框架下|框架内|生效|周年)/;
@@ -110,7 +113,7 @@ function isActiveEnglish(doc: PreparedText, sentence: Sentence, verb: Span): boo
     return false;
   if (NEGATION_EN.test(lowerBefore)) return false;
   if (FUTURE_EN.test(lowerBefore) && !/^(signed|inked|concluded|renewed)$/.test(word)) return false;
-  if (/\b(will|would|shall)\s+be\s+$/.test(lowerBefore)) return false;
+  if (TO_BE_EN.test(lowerBefore)) return false;
   if (BACKGROUND_BEFORE_EN.test(lowerBefore)) return false;
   if (BACKGROUND_AFTER_EN.test(after)) return false;
   const around = text.slice(Math.max(sentence.start, verb.start - 12), verb.end + 30);
