@@ -20,7 +20,7 @@ import { distributedStatusLines } from '../pipeline/queue/bullmq-status.js';
 import { loadExportRecords, toCsv, toJson } from '../pipeline/records.js';
 import { loadBundledSources, loadSourcesFile, selectSources } from '../pipeline/sources.js';
 import { sourceStatuses } from '../pipeline/status.js';
-import { Agreement, type ExtractionResult } from '../schemas/agreement.js';
+import { Agreement } from '../schemas/agreement.js';
 import type { ExtractInput } from '../schemas/document.js';
 import { jobCounts } from '../storage/jobs.js';
 import { parseDate, parsePositiveInt, withApp } from './common.js';
@@ -161,15 +161,6 @@ function documentInput(
     return { text: doc.text, url, published: published ?? doc.published };
   }
   return { text: content, url, published };
-}
-
-/** Codes one document with the rules. */
-export function extractOne(
-  content: string,
-  url: string | null,
-  published: string | null,
-): ExtractionResult {
-  return extract(documentInput(content, url, published));
 }
 
 /**

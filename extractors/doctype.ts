@@ -77,8 +77,3 @@ export function codedTermSpan(doc: PreparedText, term: Span): Span {
   }
   return term;
 }
-
-/** Whether a term only says "documents" (合作文件, documents) without naming a kind. */
-export function isGeneric(type: DocType): boolean {
-  return type === 'unspecified';
-}

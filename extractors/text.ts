@@ -429,14 +429,6 @@ export function sentenceIndexAt(doc: PreparedText, pos: number): number {
   return lo;
 }
 
-export function titleAt(doc: PreparedText, pos: number): Span | undefined {
-  for (const t of doc.titles) {
-    if (t.start <= pos && pos < t.end) return t;
-    if (t.start > pos) break;
-  }
-  return undefined;
-}
-
 export function overlapsTitle(doc: PreparedText, start: number, end: number): boolean {
   for (const t of doc.titles) {
     if (t.start < end && start < t.end) return true;

@@ -215,32 +215,6 @@ function readyJobs(db: DB, crawlId: number, now: number) {
   );
 }
 
-/**
- * Claims up to `limit` ready jobs of a crawl (queued and due), marking them running so no other
- * claimer takes them. Jobs of hosts in `skipHosts` are left (their hosts are busy). Later stages
- * come first.
- */
-export async function claimJobs(
-  db: DB,
-  crawlId: number,
-  limit: number,
-  now: number,
-  skipHosts: ReadonlySet<string> = new Set(),
-): Promise<JobRecord[]> {
-  return claimWhere(
-    db,
-    (q) => {
-      let r = q;
-      if (skipHosts.size > 0) {
-        r = r.where((eb) => eb.or([eb('host', 'is', null), eb('host', 'not in', [...skipHosts])]));
-      }
-      return r.orderBy('priority').orderBy('id').limit(limit);
-    },
-    crawlId,
-    now,
-  );
-}
-
 /** Claims up to `limit` ready jobs that belong to no host (parse, extract, dedup), by priority. */
 export function claimUnhosted(
   db: DB,
