@@ -1,8 +1,9 @@
 /**
  * A dictionary matcher that finds the leftmost-longest occurrences of many terms in one pass.
  *
- * Terms are bucketed by their first UTF-16 unit and each bucket is sorted longest first, so a
- * scan costs one map lookup per character plus a few `startsWith` checks. A regex alternation
+ * Terms are bucketed by their first two UTF-16 units (one-unit terms apart) and each bucket is
+ * sorted longest first, so a scan costs a map lookup or two per character plus a few
+ * `startsWith` checks, even for letters that thousands of names start with. A regex alternation
  * of a few thousand country names would instead try every alternative at every position.
  */
 
@@ -47,8 +48,15 @@ export function isWordCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
+interface Bucket<T> {
+  /** Terms of two or more units, by their second unit; each list longest first. */
+  readonly bySecond: Map<number, Compiled<T>[]>;
+  /** One-unit terms (at most one per first unit once deduplicated, but kept general). */
+  readonly single: Compiled<T>[];
+}
+
 export class KeywordMatcher<T> {
-  readonly #byFirst = new Map<number, Compiled<T>[]>();
+  readonly #byFirst = new Map<number, Bucket<T>>();
   /** 1 where some term starts with that UTF-16 unit: a scan skips every other position cheaply. */
   readonly #starts = new Uint8Array(0x10000);
   readonly #caseInsensitive: boolean;
@@ -65,8 +73,18 @@ export class KeywordMatcher<T> {
       if (seen.has(term)) continue;
       seen.add(term);
       const first = term.charCodeAt(0);
-      const bucket = this.#byFirst.get(first) ?? [];
-      bucket.push({
+      let bucket = this.#byFirst.get(first);
+      if (bucket === undefined) {
+        bucket = { bySecond: new Map(), single: [] };
+        this.#byFirst.set(first, bucket);
+      }
+      let list = bucket.single;
+      if (term.length > 1) {
+        const second = term.charCodeAt(1);
+        list = bucket.bySecond.get(second) ?? [];
+        bucket.bySecond.set(second, list);
+      }
+      list.push({
         term,
         value: entry.value,
         leftBoundary: isWordCode(first),
@@ -74,11 +92,12 @@ export class KeywordMatcher<T> {
         rejectIfPreceded: entry.rejectIfPreceded,
         rejectIfFollowed: entry.rejectIfFollowed,
       });
-      this.#byFirst.set(first, bucket);
       this.#starts[first] = 1;
     }
     for (const bucket of this.#byFirst.values()) {
-      bucket.sort((a, b) => b.term.length - a.term.length);
+      for (const list of bucket.bySecond.values()) {
+        list.sort((a, b) => b.term.length - a.term.length);
+      }
     }
   }
 
@@ -115,7 +134,21 @@ export class KeywordMatcher<T> {
     if (pos > 0 && isWordCode(first) && isWordCode(text.charCodeAt(pos - 1))) return undefined;
     const bucket = this.#byFirst.get(first);
     if (bucket === undefined) return undefined;
-    for (const c of bucket) {
+    const longer = pos + 1 < limit ? bucket.bySecond.get(text.charCodeAt(pos + 1)) : undefined;
+    return (
+      (longer === undefined ? undefined : this.#firstFit(longer, text, pos, limit)) ??
+      this.#firstFit(bucket.single, text, pos, limit)
+    );
+  }
+
+  /** The first (longest) term of `list` found at `pos` that passes its guards. */
+  #firstFit(
+    list: readonly Compiled<T>[],
+    text: string,
+    pos: number,
+    limit: number,
+  ): Match<T> | undefined {
+    for (const c of list) {
       const end = pos + c.term.length;
       if (end > limit || !text.startsWith(c.term, pos)) continue;
       if (c.leftBoundary && pos > 0 && isWordCode(text.charCodeAt(pos - 1))) continue;
